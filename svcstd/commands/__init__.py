@@ -1,0 +1,1 @@
+"""The CLI commands, one module each: options in, core calls, output out."""

@@ -1,0 +1,141 @@
+"""From a file to a validated `StandardFile`, with schema errors placed on their YAML nodes."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from svcstd.errors import SourceError
+from svcstd.findings import Finding
+from svcstd.model import StandardFile
+from svcstd.source import Source, read_file
+
+
+def schema_findings(source: Source, error: ValidationError) -> list[Finding]:
+    """Turn pydantic's errors into S2 findings at the node each one concerns."""
+    findings = []
+    for item in error.errors(include_url=False):
+        path = tuple(seg for seg in item["loc"] if isinstance(seg, (str, int)))
+        kind = item["type"]
+        key = kind in ("extra_forbidden",)
+        line, column = source.locate(path, key=key)
+        findings.append(
+            Finding(source.file, line, column, "S2", "error", _message(source, path, item))
+        )
+    return findings
+
+
+def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
+    kind = item["type"]
+    where = ".".join(str(seg) for seg in path) or "the file"
+    name = str(path[-1]) if path else ""
+    if kind == "extra_forbidden":
+        siblings = _siblings(path)
+        hint = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
+        known = f"did you mean '{hint[0]}'?" if hint else "allowed keys: " + ", ".join(siblings)
+        return f"unknown key '{name}' in {_parent(path)}; {known}"
+    if kind == "missing":
+        return f"missing required key '{name}' in {_parent(path)}"
+    if kind == "bool_type":
+        return f"{where}: write true or false (got {item['input']!r})"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return f"{where}: write a plain number (got {item['input']!r})"
+    if kind == "string_type":
+        return f"{where}: expected text; put quotes around {item['input']!r}"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        shape = "a list (- item)" if kind == "list_type" else "a mapping (key: value)"
+        return f"{where}: expected {shape}, got {_shape(item['input'])}"
+    return f"{where}: {item['msg']}"
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _parent(path: tuple[str | int, ...]) -> str:
+    parent = path[:-1]
+    return ".".join(str(seg) for seg in parent) if parent else "the top level"
+
+
+def _siblings(path: tuple[str | int, ...]) -> list[str]:
+    """The keys the model allows next to the last key of `path`."""
+    model: Any = StandardFile
+    for seg in path[:-1]:
+        if isinstance(seg, int):
+            continue
+        field = model.model_fields.get(seg)
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What reading one file gave: its source (if it parsed), its model (if valid), findings."""
+
+    source: Source | None
+    standard: StandardFile | None
+    findings: list[Finding]
+
+
+def load(path: Path | str, display: str | None = None) -> Loaded:
+    """Read and validate one file; problems become S1 (unreadable) or S2 (schema) findings."""
+    try:
+        source = read_file(path, display)
+    except SourceError as error:
+        finding = Finding(error.file, error.line, error.column, "S1", "error", error.message)
+        return Loaded(None, None, [finding])
+    findings: list[Finding] = []
+    if source.encoding == "gb18030":
+        findings.append(
+            Finding(
+                source.file,
+                1,
+                1,
+                "S1",
+                "warning",
+                "file is GB18030/GBK-encoded; save it as UTF-8 so every tool reads it",
+            )
+        )
+    if not isinstance(source.data, dict):
+        line, column = source.locate(())
+        message = f"a standard file is a mapping (svcstd: 1, id: …), not {_shape(source.data)}"
+        findings.append(Finding(source.file, line, column, "S2", "error", message))
+        return Loaded(source, None, findings)
+    try:
+        standard = StandardFile.model_validate(source.data)
+    except ValidationError as error:
+        return Loaded(source, None, findings + schema_findings(source, error))
+    return Loaded(source, standard, findings)
+
+
+def load_standard(path: Path | str) -> StandardFile:
+    """Load a standard for rendering or scoring; a file that does not load is a `SourceError`."""
+    loaded = load(path)
+    if loaded.standard is None:
+        first = next(f for f in loaded.findings if f.severity == "error")
+        raise SourceError(first.file, first.line, first.column, first.message)
+    return loaded.standard

@@ -1,0 +1,256 @@
+"""Read a standard file strictly, once, and keep its node tree so any key path maps to line:column.
+
+PyYAML is permissive in ways that hurt here (HAZARDS.md): it keeps the last of duplicate keys,
+turns `no` into False and `1:30` into 90, builds objects from tags and expands alias bombs.
+This module composes the node tree with the C parser where available and constructs plain
+Python data itself: mappings, lists, strings, None, True and False. Numbers stay text until
+the model asks for a number, so `1.10`, `010` and `2.1` keep the exact digits the author wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from svcstd.errors import SourceError
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_INDENT = 1000
+
+Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+YAML_TAG = "tag:yaml.org,2002:"
+PLAIN_TAGS = frozenset(
+    YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")
+)
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+TRUES = frozenset({"true", "True", "TRUE"})
+FALSES = frozenset({"false", "False", "FALSE"})
+
+TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT},}}", re.MULTILINE)
+COMPACT_NESTING = re.compile(rf"(?:[-?][ ]+){{{MAX_DEPTH}}}")
+BRACKETS = re.compile(r"[^\[\]{}]+")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed standard file: its data, its node tree and how it was decoded."""
+
+    file: str
+    text: str
+    root: Node
+    data: Any
+    encoding: str
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the node at `path`, or of the nearest enclosing node.
+
+        With `key=True` the position of the last mapping key itself is returned, which is
+        where an unknown or misspelt key should be pointed at.
+        """
+        node = self.root
+        for index, segment in enumerate(path):
+            last = index == len(path) - 1
+            if isinstance(node, MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == segment:
+                        if last and key:
+                            return _position(key_node)
+                        node = value_node
+                        break
+                else:
+                    return _position(node)
+            elif isinstance(node, SequenceNode) and isinstance(segment, int):
+                if 0 <= segment < len(node.value):
+                    node = node.value[segment]
+                else:
+                    return _position(node)
+            else:
+                return _position(node)
+        return _position(node)
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def read_file(path: Path | str, display: str | None = None) -> Source:
+    """Read and parse one file; every problem is a `SourceError` with a position."""
+    file = display or str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise SourceError(file, 1, 1, f"cannot read the file: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise SourceError(
+            file, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; split the standard"
+        )
+    text, encoding = decode(data, file)
+    return parse(text, file, encoding)
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16/32 with BOM, then GB18030."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as error:
+                raise _decode_error(file, data, error, codec) from None
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line = data.count(b"\n", 0, offset) + 1
+        raise SourceError(file, line, 1, "this is a binary file, not a YAML text file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            raise _decode_error(file, data, utf8_error, "UTF-8 or GB18030") from None
+
+
+def _decode_error(file: str, data: bytes, error: UnicodeDecodeError, codec: str) -> SourceError:
+    line = data.count(b"\n", 0, error.start) + 1
+    column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+    return SourceError(file, line, column, f"not valid {codec} text; save the file as UTF-8")
+
+
+def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
+    """Parse YAML text strictly into a `Source`."""
+    _precheck(text, file)
+    loader = Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if "but found another document" in str(error):
+            problem = "more than one YAML document; keep one standard per file"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SourceError(file, line, column, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as error:
+        position = getattr(error, "position", 0) or 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+        raise SourceError(file, line, column, f"YAML syntax error: {reason}") from None
+    except (RecursionError, MemoryError):
+        raise SourceError(file, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise SourceError(file, 1, 1, "the file is empty; a standard file starts with `svcstd: 1`")
+    data = _Constructor(file).construct(root)
+    return Source(file=file, text=text, root=root, data=data, encoding=encoding)
+
+
+def _precheck(text: str, file: str) -> None:
+    """Refuse what would make the parser crash or mislead before it sees the text."""
+    match = TAB_INDENT.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.end() - match.start()
+        raise SourceError(file, line, column, "tab used for indentation; indent with spaces")
+    for pattern, what in (
+        (DEEP_INDENT, "indented too deeply"),
+        (COMPACT_NESTING, "nested too deeply"),
+    ):
+        match = pattern.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise SourceError(file, line, column, f"{what}; a standard needs few levels")
+    brackets = BRACKETS.sub("", text)
+    if len(brackets) > MAX_DEPTH:
+        depth = 0
+        for char in brackets:
+            depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+            if depth > MAX_DEPTH:
+                raise SourceError(
+                    file, 1, 1, f"flow collections nested deeper than {MAX_DEPTH} levels"
+                )
+
+
+class _Constructor:
+    """Builds plain data from nodes, refusing aliases, tags, duplicate and complex keys."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.seen: set[int] = set()
+
+    def fail(self, node: Node, message: str) -> SourceError:
+        line, column = _position(node)
+        return SourceError(self.file, line, column, message)
+
+    def construct(self, node: Node, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        if id(node) in self.seen:
+            raise self.fail(
+                node, "anchors and aliases (&name, *name) are not allowed; write the value out"
+            )
+        self.seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != YAML_TAG + "seq":
+                raise self.fail(node, f"tag {node.tag!r} is not allowed")
+            return [self.construct(item, depth + 1) for item in node.value]
+        if isinstance(node, MappingNode):
+            if node.tag != YAML_TAG + "map":
+                raise self.fail(node, f"tag {node.tag!r} is not allowed")
+            return self.mapping(node, depth)
+        raise self.fail(
+            node, "unsupported YAML node"
+        )  # pragma: no cover - composer makes no others
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == YAML_TAG + "merge":
+            raise self.fail(node, "merge keys (<<) are not allowed; write the keys out")
+        if node.tag not in PLAIN_TAGS:
+            raise self.fail(node, f"tag {node.tag!r} is not allowed; remove it")
+        value: str = node.value
+        if node.style is None:
+            if value in NULLS:
+                return None
+            if value in TRUES:
+                return True
+            if value in FALSES:
+                return False
+        return value
+
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "keys must be plain text, not lists or mappings")
+            key = self.scalar(key_node)
+            if key is None or isinstance(key, bool):
+                key = key_node.value
+            if id(key_node) in self.seen:
+                raise self.fail(key_node, "anchors and aliases (&name, *name) are not allowed")
+            self.seen.add(id(key_node))
+            if key in first_seen:
+                line, _ = _position(first_seen[key])
+                raise self.fail(key_node, f"duplicate key {key!r}; first defined on line {line}")
+            first_seen[key] = key_node
+            result[key] = self.construct(value_node, depth + 1)
+        return result
