@@ -31,15 +31,15 @@ def schema_findings(source: Source, error: ValidationError) -> list[Finding]:
 
 def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
     kind = item["type"]
-    where = ".".join(str(seg) for seg in path) or "the file"
+    where = describe(source.data, path)
     name = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
         siblings = _siblings(path)
         hint = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
         known = f"did you mean '{hint[0]}'?" if hint else "allowed keys: " + ", ".join(siblings)
-        return f"unknown key '{name}' in {_parent(path)}; {known}"
+        return f"unknown key '{name}' in {describe(source.data, path[:-1])}; {known}"
     if kind == "missing":
-        return f"missing required key '{name}' in {_parent(path)}"
+        return f"missing required key '{name}' in {describe(source.data, path[:-1])}"
     if kind == "bool_type":
         return f"{where}: write true or false (got {item['input']!r})"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
@@ -62,9 +62,29 @@ def _shape(value: Any) -> str:
     return repr(value)
 
 
-def _parent(path: tuple[str | int, ...]) -> str:
-    parent = path[:-1]
-    return ".".join(str(seg) for seg in parent) if parent else "the top level"
+SINGULAR = {"stages": "stage", "steps": "step", "standards": "standard", "factors": "factor"}
+
+
+def describe(data: Any, path: tuple[str | int, ...]) -> str:
+    """A key path in words: ("stages", 0, "steps", 1, "standards", 2, "target") →
+    "standard HV-03, target" — named after the innermost item that has an id."""
+    label, rest = "the top level", []
+    node = data
+    for index, seg in enumerate(path):
+        if isinstance(node, dict) and isinstance(seg, str):
+            node = node.get(seg)
+            rest.append(seg)
+        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            node = node[seg]
+            parent = path[index - 1] if index else ""
+            kind = SINGULAR.get(str(parent), str(parent))
+            item_id = node.get("id") if isinstance(node, dict) else None
+            label = f"{kind} {item_id}" if isinstance(item_id, str) else f"{kind} #{seg + 1}"
+            rest = []
+        else:
+            rest.append(str(seg))
+            node = None
+    return f"{label}, {'.'.join(rest)}" if rest else label
 
 
 def _siblings(path: tuple[str | int, ...]) -> list[str]:

@@ -1,0 +1,139 @@
+"""Run the rules over files: find the files, load each once, place every hit on its YAML node."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from svcstd.config import Config
+from svcstd.errors import SvcstdError
+from svcstd.findings import Finding
+from svcstd.loading import load
+from svcstd.model import StandardFile
+from svcstd.rules import Hit, Settings, is_selected, ordered
+from svcstd.source import Source
+
+SUFFIXES = (".yaml", ".yml")
+ALWAYS_REPORTED = ("S1", "S2")  # a file that does not load is never silently passed
+
+
+@dataclass(frozen=True)
+class Report:
+    files: list[str]
+    findings: list[Finding]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity and f.waived is None)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")
+
+    @property
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.waived is not None)
+
+
+def discover(paths: Iterable[Path], config: Config) -> list[Path]:
+    """Files named on the command line, and *.yaml/*.yml under folders minus `exclude`."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    candidate = Path(folder) / name
+                    if candidate.suffix in SUFFIXES and not _excluded(candidate, config):
+                        found.append(candidate)
+                dirs[:] = [d for d in dirs if not _excluded(Path(folder) / d, config)]
+        elif path.exists():
+            found.append(path)  # named explicitly: always checked
+        else:
+            raise SvcstdError("no such file or folder", str(path))
+    return found
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    try:
+        relative = path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return any(
+        fnmatch.fnmatch(relative, pattern.rstrip("/"))
+        or relative.startswith(pattern.rstrip("/") + "/")
+        for pattern in config.exclude
+    )
+
+
+def check_paths(paths: Iterable[Path], config: Config) -> Report:
+    """Check every file and the ids across files; findings sorted by file and position."""
+    files = discover(paths, config)
+    settings = Settings(today=config.today, max_standards_per_step=config.max_standards_per_step)
+    findings: list[Finding] = []
+    first_file_of_id: dict[str, str] = {}
+    for path in files:
+        display = _display(path)
+        loaded = load(path, display)
+        findings.extend(f for f in loaded.findings if _reported(f.rule, config))
+        if loaded.standard is None or loaded.source is None:
+            continue
+        findings.extend(check_standard(loaded.source, loaded.standard, settings, config))
+        file_id = loaded.standard.id
+        if file_id in first_file_of_id and is_selected("S3", config.select, config.ignore):
+            line, column = loaded.source.locate(("id",))
+            message = f"standard id '{file_id}' is also used by {first_file_of_id[file_id]}"
+            findings.append(Finding(display, line, column, "S3", "error", message))
+        first_file_of_id.setdefault(file_id, display)
+    return Report([_display(p) for p in files], sorted(findings))
+
+
+def _reported(code: str, config: Config) -> bool:
+    return code in ALWAYS_REPORTED or is_selected(code, config.select, config.ignore)
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_standard(
+    source: Source, standard: StandardFile, settings: Settings, config: Config
+) -> Iterator[Finding]:
+    """Run the selected rules on one validated standard."""
+    for rule in ordered():
+        if rule.check is None or not is_selected(rule.code, config.select, config.ignore):
+            continue
+        for hit in rule.check(standard, settings):
+            line, column = source.locate(hit.path, key=hit.key)
+            message = hit.zh if standard.language == "zh" else hit.en
+            yield Finding(
+                source.file,
+                line,
+                column,
+                rule.code,
+                hit.severity or rule.severity,
+                message,
+                waived=_waiver(standard, hit, rule.code),
+            )
+
+
+def _waiver(standard: StandardFile, hit: Hit, code: str) -> str | None:
+    """The reason a standard's `ignore:` table gives for this rule, if the hit is inside it."""
+    path = hit.path
+    if len(path) < 6 or path[0] != "stages" or path[4] != "standards":
+        return None
+    s, t, n = path[1], path[3], path[5]
+    assert isinstance(s, int) and isinstance(t, int) and isinstance(n, int)
+    waivers = standard.stages[s].steps[t].standards[n].ignore
+    return next((reason for key, reason in waivers.items() if key.upper() == code), None)

@@ -1,0 +1,106 @@
+"""Settings from `svcstd.toml` or `[tool.svcstd]` in pyproject.toml, merged with the options.
+
+The nearest file from the working directory upwards wins, as with ruff: a project keeps its
+`select`, `ignore`, `strict`, `exclude` and P4 limit next to its standards and CI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from svcstd.errors import SvcstdError
+
+KEYS = ("select", "ignore", "strict", "exclude", "max-standards-per-step")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where settings came from and what they are (options override files)."""
+
+    root: Path = field(default_factory=Path.cwd)  # exclude patterns are relative to this
+    source: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    exclude: tuple[str, ...] = ()
+    max_standards_per_step: int = 7
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest svcstd.toml, or pyproject.toml with a [tool.svcstd] table, from `start` up."""
+    for folder in (start, *start.parents):
+        candidate = folder / "svcstd.toml"
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            table = _read_toml(candidate).get("tool", {}).get("svcstd")
+            if table is not None:
+                return candidate, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SvcstdError(f"cannot read settings: {error}", str(path)) from None
+
+
+def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
+    """Settings from `explicit`, or from the nearest config file, or the defaults."""
+    cwd = cwd or Path.cwd()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise SvcstdError("settings file not found", str(explicit))
+        data = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            data = data.get("tool", {}).get("svcstd", {})
+        found: tuple[Path, dict[str, Any]] | None = (explicit, data)
+    else:
+        found = find_config_file(cwd.resolve())
+    if found is None:
+        return Config(root=cwd)
+    path, table = found
+    return _from_table(path, table)
+
+
+def _from_table(path: Path, table: dict[str, Any]) -> Config:
+    from svcstd.rules import parse_codes
+
+    where = str(path)
+    for key in table:
+        if key not in KEYS:
+            hint = difflib.get_close_matches(key, KEYS, n=1)
+            also = f"; did you mean '{hint[0]}'?" if hint else f"; known: {', '.join(KEYS)}"
+            raise SvcstdError(f"unknown setting '{key}'{also}", where)
+    strict = table.get("strict", False)
+    limit = table.get("max-standards-per-step", 7)
+    exclude = table.get("exclude", [])
+    if not isinstance(strict, bool):
+        raise SvcstdError("'strict' must be true or false", where)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise SvcstdError("'max-standards-per-step' must be a whole number ≥ 1", where)
+    if not isinstance(exclude, list) or not all(isinstance(p, str) for p in exclude):
+        raise SvcstdError("'exclude' must be a list of paths or glob patterns", where)
+    try:
+        select, ignore = parse_codes(table.get("select")), parse_codes(table.get("ignore"))
+    except SvcstdError as error:
+        raise SvcstdError(error.message, where) from None
+    return Config(
+        root=path.parent.resolve(),
+        source=path,
+        select=select,
+        ignore=ignore,
+        strict=strict,
+        exclude=tuple(exclude),
+        max_standards_per_step=limit,
+    )
