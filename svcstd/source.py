@@ -227,7 +227,7 @@ class _Constructor:
         if node.tag not in PLAIN_TAGS:
             raise self.fail(node, f"tag {node.tag!r} is not allowed; remove it")
         value: str = node.value
-        if node.style is None:
+        if not node.style:  # plain: None from the Python parser, "" from the C one
             if value in NULLS:
                 return None
             if value in TRUES:
