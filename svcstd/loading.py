@@ -14,11 +14,18 @@ from svcstd.findings import Finding
 from svcstd.model import StandardFile
 from svcstd.source import Source, read_file
 
+MAX_SCHEMA_FINDINGS = 100
+
 
 def schema_findings(source: Source, error: ValidationError) -> list[Finding]:
-    """Turn pydantic's errors into S2 findings at the node each one concerns."""
+    """Turn pydantic's errors into S2 findings at the node each one concerns.
+
+    Only the first `MAX_SCHEMA_FINDINGS` are placed: a file of 400,000 unknown keys would
+    otherwise take hours to locate, and nobody reads past the first screen anyway.
+    """
     findings = []
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for item in errors[:MAX_SCHEMA_FINDINGS]:
         path = tuple(seg for seg in item["loc"] if isinstance(seg, (str, int)))
         kind = item["type"]
         key = kind in ("extra_forbidden",)
@@ -26,6 +33,11 @@ def schema_findings(source: Source, error: ValidationError) -> list[Finding]:
         findings.append(
             Finding(source.file, line, column, "S2", "error", _message(source, path, item))
         )
+    if len(errors) > MAX_SCHEMA_FINDINGS:
+        more = len(errors) - MAX_SCHEMA_FINDINGS
+        last = findings[-1]
+        message = f"{more} more schema errors not shown; fix the ones above first"
+        findings.append(Finding(source.file, last.line, last.column, "S2", "error", message))
     return findings
 
 
@@ -40,16 +52,29 @@ def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
         return f"unknown key '{name}' in {describe(source.data, path[:-1])}; {known}"
     if kind == "missing":
         return f"missing required key '{name}' in {describe(source.data, path[:-1])}"
+    got = _show(item["input"])
     if kind == "bool_type":
-        return f"{where}: write true or false (got {item['input']!r})"
-    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
-        return f"{where}: write a plain number (got {item['input']!r})"
+        return f"{where}: write true or false (got {got})"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "finite_number"):
+        return f"{where}: write a plain number (got {got})"
+    if kind == "int_parsing_size":
+        return f"{where}: number too long (got {got})"
+    if kind.startswith(("date_", "datetime_")):
+        reason = (item.get("ctx") or {}).get("error", "")
+        detail = f"; {reason}" if reason else ""
+        return f"{where}: write a real date as YYYY-MM-DD (got {got}{detail})"
     if kind == "string_type":
-        return f"{where}: expected text; put quotes around {item['input']!r}"
+        return f"{where}: expected text; put quotes around {got}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         shape = "a list (- item)" if kind == "list_type" else "a mapping (key: value)"
         return f"{where}: expected {shape}, got {_shape(item['input'])}"
     return f"{where}: {item['msg']}"
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    """A value as the user wrote it, shortened: a 5,000-digit number must not flood the screen."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 12]}… ({len(text)} chars)"
 
 
 def _shape(value: Any) -> str:
@@ -59,7 +84,7 @@ def _shape(value: Any) -> str:
         return "a mapping"
     if value is None:
         return "nothing"
-    return repr(value)
+    return _show(value)
 
 
 SINGULAR = {"stages": "stage", "steps": "step", "standards": "standard", "factors": "factor"}
@@ -129,17 +154,10 @@ def load(path: Path | str, display: str | None = None) -> Loaded:
         finding = Finding(error.file, error.line, error.column, "S1", "error", error.message)
         return Loaded(None, None, [finding])
     findings: list[Finding] = []
-    if source.encoding == "gb18030":
-        findings.append(
-            Finding(
-                source.file,
-                1,
-                1,
-                "S1",
-                "warning",
-                "file is GB18030/GBK-encoded; save it as UTF-8 so every tool reads it",
-            )
-        )
+    if source.encoding not in ("utf-8", "utf-8-sig"):
+        name = "GB18030/GBK" if source.encoding == "gb18030" else source.encoding.upper()
+        message = f"file is {name}-encoded; save it as UTF-8 so every tool reads it"
+        findings.append(Finding(source.file, 1, 1, "S1", "warning", message))
     if not isinstance(source.data, dict):
         line, column = source.locate(())
         message = f"a standard file is a mapping (svcstd: 1, id: …), not {_shape(source.data)}"

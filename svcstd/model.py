@@ -51,7 +51,9 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s/]+$")]
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, values are not coerced between kinds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class Bounds(Strict):

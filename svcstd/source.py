@@ -21,7 +21,12 @@ from svcstd.errors import SourceError
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_INDENT = 1000
+MAX_INDENT = 200
+# The C composer recurses once per nesting level without a guard and segfaults near 25,000
+# levels (less on smaller thread stacks). Indentation bounds block nesting; a text with more
+# than this many `[`/`{` gets its flow nesting measured from parser events before composing,
+# because brackets inside quoted text make any count of the raw characters unreliable.
+MAX_OPENERS = 500
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -34,9 +39,8 @@ TRUES = frozenset({"true", "True", "TRUE"})
 FALSES = frozenset({"false", "False", "FALSE"})
 
 TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
-DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT},}}", re.MULTILINE)
+DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT},}}(?=\S)", re.MULTILINE)
 COMPACT_NESTING = re.compile(rf"(?:[-?][ ]+){{{MAX_DEPTH}}}")
-BRACKETS = re.compile(r"[^\[\]{}]+")
 
 Path_ = tuple[str | int, ...]
 
@@ -114,9 +118,8 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             except UnicodeDecodeError as error:
                 raise _decode_error(file, data, error, codec) from None
     if b"\x00" in data:
-        offset = data.index(b"\x00")
-        line = data.count(b"\n", 0, offset) + 1
-        raise SourceError(file, line, 1, "this is a binary file, not a YAML text file")
+        line, column = _byte_position(data, data.index(b"\x00"))
+        raise SourceError(file, line, column, "this is a binary file, not a YAML text file")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -127,17 +130,39 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
 
 
 def _decode_error(file: str, data: bytes, error: UnicodeDecodeError, codec: str) -> SourceError:
-    line = data.count(b"\n", 0, error.start) + 1
-    column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+    line, column = _byte_position(data, error.start, error.encoding)
     return SourceError(file, line, column, f"not valid {codec} text; save the file as UTF-8")
+
+
+def _byte_position(data: bytes, offset: int, codec: str = "utf-8") -> tuple[int, int]:
+    """Line and column, in characters, of a byte offset: editors count characters, not bytes."""
+    before = data[:offset].decode(codec, errors="replace")
+    return _text_position(before, len(before))
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
     """Parse YAML text strictly into a `Source`."""
     _precheck(text, file)
-    loader = Loader(text)
+    if text.count("[") + text.count("{") > MAX_OPENERS:
+        _run_parser(text, file, lambda loader: _check_depth(loader, file))
+    root = _run_parser(text, file, lambda loader: loader.get_single_node())
+    if root is None:
+        raise SourceError(file, 1, 1, "the file is empty; a standard file starts with `svcstd: 1`")
+    data = _Constructor(file).construct(root)
+    return Source(file=file, text=text, root=root, data=data, encoding=encoding)
+
+
+def _run_parser(text: str, file: str, action: Any) -> Any:
+    """Run `action(loader)` over the text; every way the parser can fail becomes a `SourceError`."""
+    loader = None
     try:
-        root = loader.get_single_node()
+        loader = Loader(text)  # the pure-Python reader already raises on bad characters here
+        return action(loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -147,18 +172,36 @@ def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
         raise SourceError(file, line, column, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
         position = getattr(error, "position", 0) or 0
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        if Loader is not yaml.SafeLoader:  # libyaml reports reader errors as UTF-8 byte offsets
+            line, column = _byte_position(text.encode("utf-8", "surrogatepass"), position)
+        else:
+            line, column = _text_position(text, position)
         reason = getattr(error, "reason", None) or str(error).splitlines()[0]
         raise SourceError(file, line, column, f"YAML syntax error: {reason}") from None
+    except UnicodeEncodeError as error:  # lone surrogates in text handed to `parse` directly
+        line, column = _text_position(text, error.start)
+        raise SourceError(file, line, column, "text contains an invalid character") from None
     except (RecursionError, MemoryError):
-        raise SourceError(file, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
+        message = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
+        raise SourceError(file, 1, 1, message) from None
     finally:
-        loader.dispose()
-    if root is None:
-        raise SourceError(file, 1, 1, "the file is empty; a standard file starts with `svcstd: 1`")
-    data = _Constructor(file).construct(root)
-    return Source(file=file, text=text, root=root, data=data, encoding=encoding)
+        if loader is not None:
+            loader.dispose()
+
+
+def _check_depth(loader: Any, file: str) -> None:
+    """Walk the parser's events (no recursion) and refuse nesting deeper than `MAX_DEPTH`."""
+    depth = 0
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                message = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
+                raise SourceError(file, mark.line + 1, mark.column + 1, message)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _precheck(text: str, file: str) -> None:
@@ -177,15 +220,6 @@ def _precheck(text: str, file: str) -> None:
             line = text.count("\n", 0, match.start()) + 1
             column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             raise SourceError(file, line, column, f"{what}; a standard needs few levels")
-    brackets = BRACKETS.sub("", text)
-    if len(brackets) > MAX_DEPTH:
-        depth = 0
-        for char in brackets:
-            depth = depth + 1 if char in "[{" else max(depth - 1, 0)
-            if depth > MAX_DEPTH:
-                raise SourceError(
-                    file, 1, 1, f"flow collections nested deeper than {MAX_DEPTH} levels"
-                )
 
 
 class _Constructor:
@@ -201,7 +235,9 @@ class _Constructor:
 
     def construct(self, node: Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+            raise self.fail(
+                node, f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
+            )
         if id(node) in self.seen:
             raise self.fail(
                 node, "anchors and aliases (&name, *name) are not allowed; write the value out"
@@ -211,11 +247,11 @@ class _Constructor:
             return self.scalar(node)
         if isinstance(node, SequenceNode):
             if node.tag != YAML_TAG + "seq":
-                raise self.fail(node, f"tag {node.tag!r} is not allowed")
+                raise self.tag_error(node)
             return [self.construct(item, depth + 1) for item in node.value]
         if isinstance(node, MappingNode):
             if node.tag != YAML_TAG + "map":
-                raise self.fail(node, f"tag {node.tag!r} is not allowed")
+                raise self.tag_error(node)
             return self.mapping(node, depth)
         raise self.fail(
             node, "unsupported YAML node"
@@ -225,9 +261,10 @@ class _Constructor:
         if node.tag == YAML_TAG + "merge":
             raise self.fail(node, "merge keys (<<) are not allowed; write the keys out")
         if node.tag not in PLAIN_TAGS:
-            raise self.fail(node, f"tag {node.tag!r} is not allowed; remove it")
+            raise self.tag_error(node)
         value: str = node.value
-        if not node.style:  # plain: None from the Python parser, "" from the C one
+        # plain: None from the Python parser, "" from the C one; an explicit `!!str` keeps text
+        if not node.style and node.tag != YAML_TAG + "str":
             if value in NULLS:
                 return None
             if value in TRUES:
@@ -235,6 +272,13 @@ class _Constructor:
             if value in FALSES:
                 return False
         return value
+
+    def tag_error(self, node: Node) -> SourceError:
+        """Name the tag the way the author wrote it: `!!binary`, not `tag:yaml.org,2002:binary`."""
+        tag = node.tag.replace(YAML_TAG, "!!", 1) if node.tag.startswith(YAML_TAG) else node.tag
+        return self.fail(
+            node, f"tag {tag} is not allowed (a standard needs plain values); remove it"
+        )
 
     def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
