@@ -42,36 +42,47 @@ class Report:
 
 
 def discover(paths: Iterable[Path], config: Config) -> list[Path]:
-    """Files named on the command line, and *.yaml/*.yml under folders minus `exclude`."""
+    """Files named on the command line, and *.yaml/*.yml under folders minus `exclude`.
+
+    A path named explicitly is always checked: a folder that is itself excluded (say
+    `standards/examples`) is walked when named, with only the other patterns applied.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            patterns = tuple(p for p in config.exclude if not _matches(path, p, config))
             for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and not _excluded(Path(folder) / d, patterns, config)
+                )
                 for name in sorted(files):
                     candidate = Path(folder) / name
-                    if candidate.suffix in SUFFIXES and not _excluded(candidate, config):
+                    if candidate.suffix in SUFFIXES and not _excluded(candidate, patterns, config):
                         found.append(candidate)
-                dirs[:] = [d for d in dirs if not _excluded(Path(folder) / d, config)]
         elif path.exists():
-            found.append(path)  # named explicitly: always checked
+            found.append(path)
         else:
             raise SvcstdError("no such file or folder", str(path))
+    if not found:
+        names = ", ".join(str(p) for p in paths)
+        raise SvcstdError(f"no *.yaml or *.yml standard files found in {names}")
     return found
 
 
-def _excluded(path: Path, config: Config) -> bool:
-    if not config.exclude:
-        return False
+def _excluded(path: Path, patterns: tuple[str, ...], config: Config) -> bool:
+    return any(_matches(path, pattern, config) for pattern in patterns)
+
+
+def _matches(path: Path, pattern: str, config: Config) -> bool:
+    """Whether `path` (relative to the settings file) is `pattern` or lies under it."""
     try:
         relative = path.resolve().relative_to(config.root).as_posix()
     except ValueError:
         relative = path.as_posix()
-    return any(
-        fnmatch.fnmatch(relative, pattern.rstrip("/"))
-        or relative.startswith(pattern.rstrip("/") + "/")
-        for pattern in config.exclude
-    )
+    pattern = pattern.strip("/")
+    return fnmatch.fnmatch(relative, pattern) or relative.startswith(pattern + "/")
 
 
 def check_paths(paths: Iterable[Path], config: Config) -> Report:
