@@ -41,6 +41,10 @@ FALSES = frozenset({"false", "False", "FALSE"})
 TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT},}}(?=\S)", re.MULTILINE)
 COMPACT_NESTING = re.compile(rf"(?:[-?][ ]+){{{MAX_DEPTH}}}")
+GLUED_HASH = re.compile(r"\S#")
+INDICATORS = frozenset("-?:")
+BLOCK_ENDS = frozenset({"", " ", "\t"})  # what may not follow a leading - ? : in plain text
+FLOW_ENDS = BLOCK_ENDS | frozenset(",[]{}")
 
 Path_ = tuple[str | int, ...]
 
@@ -153,7 +157,7 @@ def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
     root = _run_parser(text, file, lambda loader: loader.get_single_node())
     if root is None:
         raise SourceError(file, 1, 1, "the file is empty; a standard file starts with `svcstd: 1`")
-    data = _Constructor(file).construct(root)
+    data = _Constructor(file, text).build(root)
     return Source(file=file, text=text, root=root, data=data, encoding=encoding)
 
 
@@ -223,17 +227,46 @@ def _precheck(text: str, file: str) -> None:
 
 
 class _Constructor:
-    """Builds plain data from nodes, refusing aliases, tags, duplicate and complex keys."""
+    """Builds plain data from nodes, refusing aliases, tags, duplicate and complex keys.
 
-    def __init__(self, file: str) -> None:
+    It also refuses what YAML forbids but libyaml lets through (the YAML test suite's
+    error cases): a comment glued to a value (`"x"#note`), continuation lines of a quoted
+    text or `[ … ]` not indented under their key, a lone `-` as a value, and blank lines
+    at the top of a `|`/`>` block indented deeper than its text. Another YAML tool would
+    reject these files, so svcstd does too, at the same place.
+    """
+
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
         self.seen: set[int] = set()
+        self._lines: list[str] | None = None
+        self.glued_comment_lines = (
+            {text.count("\n", 0, m.start()) for m in GLUED_HASH.finditer(text)}
+            if "#" in text
+            else set()
+        )
+        self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int], int | None]] = []
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def fail(self, node: Node, message: str) -> SourceError:
         line, column = _position(node)
         return SourceError(self.file, line, column, message)
 
-    def construct(self, node: Node, depth: int = 0) -> Any:
+    def build(self, root: Node) -> Any:
+        data = self.construct(root)
+        if self.glued_comment_lines:
+            self.check_glued_comments()
+        return data
+
+    def construct(self, node: Node, depth: int = 0, indent: int = -1, flow: bool = False) -> Any:
+        """`indent` is the column of the nearest enclosing block collection (-1 at the top);
+        `flow` says whether the node sits inside a [ … ] or { … } list."""
         if depth > MAX_DEPTH:
             raise self.fail(
                 node, f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
@@ -244,34 +277,126 @@ class _Constructor:
             )
         self.seen.add(id(node))
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            return self.scalar(node, indent, flow)
+        if node.flow_style:
+            if not flow:
+                self.check_continuation(node, indent, "a [ … ] or { … } list")
+            flow = True
+        else:
+            indent = node.start_mark.column
         if isinstance(node, SequenceNode):
             if node.tag != YAML_TAG + "seq":
                 raise self.tag_error(node)
-            return [self.construct(item, depth + 1) for item in node.value]
+            return [self.construct(item, depth + 1, indent, flow) for item in node.value]
         if isinstance(node, MappingNode):
             if node.tag != YAML_TAG + "map":
                 raise self.tag_error(node)
-            return self.mapping(node, depth)
+            return self.mapping(node, depth, indent, flow)
         raise self.fail(
             node, "unsupported YAML node"
         )  # pragma: no cover - composer makes no others
 
-    def scalar(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode, indent: int, flow: bool) -> Any:
         if node.tag == YAML_TAG + "merge":
             raise self.fail(node, "merge keys (<<) are not allowed; write the keys out")
         if node.tag not in PLAIN_TAGS:
             raise self.tag_error(node)
         value: str = node.value
+        style = node.style
+        if self.glued_comment_lines:
+            self.record_span(node)
         # plain: None from the Python parser, "" from the C one; an explicit `!!str` keeps text
-        if not node.style and node.tag != YAML_TAG + "str":
+        if not style:
+            if value[:1] in INDICATORS and value[1:2] in (FLOW_ENDS if flow else BLOCK_ENDS):
+                raise self.fail(node, f"{value[0]!r} alone is not a value; put it in quotes")
+            if node.tag == YAML_TAG + "str":
+                return value
             if value in NULLS:
                 return None
             if value in TRUES:
                 return True
             if value in FALSES:
                 return False
+        elif style in "\"'":
+            if not flow:
+                self.check_continuation(node, indent, "quoted text")
+        else:
+            self.check_block_scalar(node, indent)
         return value
+
+    def check_continuation(self, node: Node, indent: int, what: str) -> None:
+        """Lines after the first of a quoted text or flow list must sit right of their key."""
+        first, last = node.start_mark.line, node.end_mark.line
+        if indent < 0 or first == last:
+            return
+        for number in range(first + 1, last + 1):
+            line = self.lines[number]
+            content = line.lstrip(" ")
+            if not content or (what != "quoted text" and content.startswith("#")):
+                continue
+            if len(line) - len(content) <= indent:
+                raise SourceError(
+                    self.file,
+                    number + 1,
+                    len(line) - len(content) + 1,
+                    f"this line continues {what} from line {first + 1}; "
+                    f"indent it more than column {indent + 1}",
+                )
+
+    def check_block_scalar(self, node: ScalarNode, indent: int) -> None:
+        """Blank lines opening a `|`/`>` text may not be indented deeper than its first line."""
+        header = self.lines[node.start_mark.line][node.start_mark.column :]
+        if any(char.isdigit() for char in header.split("#", 1)[0]):
+            return  # an explicit indentation indicator: nothing is detected
+        deepest, deepest_line = -1, 0
+        for number in range(node.start_mark.line + 1, len(self.lines)):
+            line = self.lines[number]
+            content = line.lstrip(" ")
+            if content:
+                width = len(line) - len(content)
+                if width > indent and deepest > width:
+                    raise SourceError(
+                        self.file,
+                        deepest_line + 1,
+                        1,
+                        f"blank line indented by {deepest} spaces opens a text indented by "
+                        f"{width}; remove the trailing spaces",
+                    )
+                return
+            if len(line) > deepest:
+                deepest, deepest_line = len(line), number
+
+    def record_span(self, node: Node) -> None:
+        first, last = node.start_mark.line, node.end_mark.line
+        if any(first <= number <= last for number in self.glued_comment_lines):
+            header = first if node.style in ("|", ">") else None
+            start = (first, node.start_mark.column)
+            self.scalar_spans.append((start, (last, node.end_mark.column), header))
+
+    def check_glued_comments(self) -> None:
+        """A `#` right after a value, outside any text, is a comment YAML does not allow."""
+        for number in sorted(self.glued_comment_lines):
+            line = self.lines[number]
+            if line.lstrip(" ").startswith("%"):
+                continue  # a directive
+            column = line.find("#")
+            while column >= 0:
+                if not self.inside_text((number, column)):
+                    if column and not line[column - 1].isspace():
+                        raise SourceError(
+                            self.file,
+                            number + 1,
+                            column + 1,
+                            "a comment needs a space before '#'; or put the text in quotes",
+                        )
+                    break  # the rest of the line is a comment
+                column = line.find("#", column + 1)
+
+    def inside_text(self, where: tuple[int, int]) -> bool:
+        for start, end, header in self.scalar_spans:
+            if start <= where < end and where[0] != header:
+                return True
+        return False
 
     def tag_error(self, node: Node) -> SourceError:
         """Name the tag the way the author wrote it: `!!binary`, not `tag:yaml.org,2002:binary`."""
@@ -280,13 +405,13 @@ class _Constructor:
             node, f"tag {tag} is not allowed (a standard needs plain values); remove it"
         )
 
-    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, depth: int, indent: int, flow: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "keys must be plain text, not lists or mappings")
-            key = self.scalar(key_node)
+            key = self.scalar(key_node, indent, flow)
             if key is None or isinstance(key, bool):
                 key = key_node.value
             if id(key_node) in self.seen:
@@ -296,5 +421,5 @@ class _Constructor:
                 line, _ = _position(first_seen[key])
                 raise self.fail(key_node, f"duplicate key {key!r}; first defined on line {line}")
             first_seen[key] = key_node
-            result[key] = self.construct(value_node, depth + 1)
+            result[key] = self.construct(value_node, depth + 1, indent, flow)
         return result
