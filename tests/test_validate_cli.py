@@ -32,7 +32,7 @@ def svcstd(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
 @pytest.fixture
 def flawed(tmp_path: Path) -> Path:
     """One error (P3) and one warning (C6) in a file of its own folder."""
-    text = edit(("what: 接起来电", "what: 平均接通时间"), ("    record: 质检评分表\n", ""))
+    text = edit(("what: 接起来电", "what: 平均接通时间"), ("            record: 质检评分表\n", ""))
     path = tmp_path / "hotline.yaml"
     path.write_text(text, encoding="utf-8")
     return path
