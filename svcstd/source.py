@@ -123,14 +123,39 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
                 raise _decode_error(file, data, error, codec) from None
     if b"\x00" in data:
         line, column = _byte_position(data, data.index(b"\x00"))
-        raise SourceError(file, line, column, "this is a binary file, not a YAML text file")
+        if _looks_like_utf16(data[:200]):
+            message = "looks like UTF-16 without a byte-order mark; save the file as UTF-8"
+        else:
+            message = "this is a binary file, not a YAML text file"
+        raise SourceError(file, line, column, message)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
+        if _damaged_utf8(data):
+            raise _decode_error(file, data, utf8_error, "UTF-8") from None
         try:
             return data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:
             raise _decode_error(file, data, utf8_error, "UTF-8 or GB18030") from None
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 text with a few bad bytes, not GBK: read as GB18030 it would all be mojibake.
+
+    GBK Chinese is almost never valid UTF-8, so most of its non-ASCII characters fail;
+    a damaged or mixed UTF-8 file decodes mostly fine.
+    """
+    text = data.decode("utf-8", errors="replace")
+    failed = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii - failed > failed
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Mostly-ASCII text saved as UTF-16 without a BOM: NULs in one byte of each pair only."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    return pairs > 0 and max(even, odd) >= 0.4 * pairs and min(even, odd) <= 0.1 * pairs
 
 
 def _decode_error(file: str, data: bytes, error: UnicodeDecodeError, codec: str) -> SourceError:
@@ -195,7 +220,7 @@ def _run_parser(text: str, file: str, action: Any) -> Any:
 
 def _check_depth(loader: Any, file: str) -> None:
     """Walk the parser's events (no recursion) and refuse nesting deeper than `MAX_DEPTH`."""
-    depth = 0
+    depth = -1  # the top collection is level 0, as in `_Constructor.construct`
     while loader.check_event():
         event = loader.get_event()
         if isinstance(event, yaml.CollectionStartEvent):
