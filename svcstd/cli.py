@@ -96,6 +96,111 @@ def schema() -> None:
 
 # Commands from other modules register here.
 # svcstd.commands.render: `svcstd render checklist|handout|promise`
+render_app = typer.Typer(
+    help="Turn a standard into a checklist, results sheet, phone form, staff handout or promise.",
+    no_args_is_help=True,
+)
+app.add_typer(render_app, name="render")
+
+StandardArg = Annotated[Path, typer.Argument(help="the standard file (YAML)")]
+StageOpt = Annotated[str | None, typer.Option("--stage", help="only this stage (id or name)")]
+RoleOpt = Annotated[str | None, typer.Option("--role", help="only standards this role owns")]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="zh | en (default: the standard's language)")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="write to FILE (default: stdout)")
+]
+TemplateOpt = Annotated[
+    Path | None, typer.Option("--template", help="your own Jinja2 template (run in a sandbox)")
+]
+TextFormatOpt = Annotated[str | None, typer.Option("--format", help="md | html")]
+
+
+def _render(kind: str, standard: Path, **options: object) -> None:
+    from svcstd.commands.render import run
+
+    try:
+        run(kind, standard, **options)  # type: ignore[arg-type]
+    except SvcstdError as error:
+        fail(error)
+
+
+@render_app.command("checklist")
+def render_checklist(
+    standard: StandardArg,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="md | html | csv | xlsx | xlsform")
+    ] = None,
+    stage: StageOpt = None,
+    role: RoleOpt = None,
+    lang: LangOpt = None,
+    output: OutputOpt = None,
+    template: TemplateOpt = None,
+    shape: Annotated[
+        str | None, typer.Option("--shape", help="results sheet: long (default) | wide")
+    ] = None,
+) -> None:
+    """The inspector's checklist, a blank results sheet (csv/xlsx) or an XLSForm for phones."""
+    _render(
+        "checklist",
+        standard,
+        output_format=output_format,
+        stage=stage,
+        role=role,
+        lang=lang,
+        output=output,
+        template=template,
+        shape=shape,
+    )
+
+
+@render_app.command("handout")
+def render_handout(
+    standard: StandardArg,
+    output_format: TextFormatOpt = None,
+    stage: StageOpt = None,
+    role: RoleOpt = None,
+    lang: LangOpt = None,
+    output: OutputOpt = None,
+    template: TemplateOpt = None,
+) -> None:
+    """The staff handout: per role, the steps they own, what good looks like, and why."""
+    _render(
+        "handout",
+        standard,
+        output_format=output_format,
+        stage=stage,
+        role=role,
+        lang=lang,
+        output=output,
+        template=template,
+    )
+
+
+@render_app.command("promise")
+def render_promise(
+    standard: StandardArg,
+    output_format: TextFormatOpt = None,
+    stage: StageOpt = None,
+    role: RoleOpt = None,
+    lang: LangOpt = None,
+    output: OutputOpt = None,
+    template: TemplateOpt = None,
+) -> None:
+    """The customer-facing service promise: published standards in the customer's words."""
+    _render(
+        "promise",
+        standard,
+        output_format=output_format,
+        stage=stage,
+        role=role,
+        lang=lang,
+        output=output,
+        template=template,
+    )
+
+
 # svcstd.commands.score: `svcstd score`, `svcstd sample`, `svcstd demo`
 
 

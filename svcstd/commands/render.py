@@ -1,0 +1,178 @@
+"""`svcstd render checklist|handout|promise`: one standard file in, one document out.
+
+Options are checked before the standard is read, and the output is written atomically
+(a temporary file beside the target, then `os.replace`), never over the standard or the
+template it was made from.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from svcstd.errors import SvcstdError
+
+FORMATS: dict[str, tuple[str, ...]] = {
+    "checklist": ("md", "html", "csv", "xlsx", "xlsform"),
+    "handout": ("md", "html"),
+    "promise": ("md", "html"),
+}
+BINARY_FORMATS = frozenset({"xlsx", "xlsform"})
+SHEET_FORMATS = frozenset({"csv", "xlsx"})
+SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+
+def run(
+    kind: str,
+    standard: Path,
+    *,
+    output_format: str | None = None,
+    stage: str | None = None,
+    role: str | None = None,
+    lang: str | None = None,
+    output: Path | None = None,
+    template: Path | None = None,
+    shape: str | None = None,
+) -> None:
+    """Render `standard` as a `kind` document and write it to `output` or stdout."""
+    fmt = choose_format(kind, output_format, output, template)
+    if shape is not None and fmt not in SHEET_FORMATS:
+        raise SvcstdError(f"--shape applies to csv and xlsx results sheets, not --format {fmt}")
+    if shape is not None and shape not in ("long", "wide"):
+        raise SvcstdError(f"--shape must be long or wide, not {shape!r}")
+    if lang is not None and lang not in ("zh", "en"):
+        raise SvcstdError(f"--lang must be zh or en, not {lang!r}")
+    if output is not None and str(output) == "-":
+        output = None
+    if output is None and fmt in BINARY_FORMATS:
+        raise SvcstdError(f"--format {fmt} writes a binary workbook; give a file with -o FILE.xlsx")
+    if output is not None:
+        check_target(output, [standard, *([template] if template else [])])
+
+    from svcstd.loading import load_standard
+    from svcstd.render import build_view
+
+    doc = load_standard(standard)
+    view = build_view(doc, kind=kind, lang=lang, stage=stage, role=role, source=standard.name)  # type: ignore[arg-type]
+    if kind == "promise" and not view["promises"] and template is None:
+        raise SvcstdError(
+            "nothing to promise: no customer-facing standard is published"
+            + (" for this filter" if stage or role else ""),
+            str(standard),
+        )
+    data = produce(kind, fmt, view, template, shape or "long")
+    if output is None:
+        stream = sys.stdout.buffer
+        stream.write(data)
+        stream.flush()
+    else:
+        write_atomic(output, data)
+
+
+def choose_format(
+    kind: str, output_format: str | None, output: Path | None, template: Path | None
+) -> str:
+    """`--format`, or what the output's suffix or the template's name says, or Markdown."""
+    allowed = FORMATS[kind]
+    if output_format is not None:
+        fmt = output_format.strip().lower()
+        if fmt not in allowed:
+            raise SvcstdError(
+                f"unknown --format {output_format!r} for {kind}; choose one of {', '.join(allowed)}"
+            )
+    elif template is not None:
+        fmt = "html" if ".htm" in template.name.lower() else "md"
+    elif output is not None and output.suffix.lower() in SUFFIX_FORMATS:
+        fmt = SUFFIX_FORMATS[output.suffix.lower()]
+        if fmt not in allowed:
+            raise SvcstdError(
+                f"{kind} cannot be written as {fmt}; choose one of {', '.join(allowed)}"
+            )
+    else:
+        fmt = "md"
+    if template is not None and fmt not in ("md", "html"):
+        raise SvcstdError(f"--template renders text (md or html), not --format {fmt}")
+    return fmt
+
+
+def produce(kind: str, fmt: str, view: dict[str, Any], template: Path | None, shape: str) -> bytes:
+    """The document's bytes: text as UTF-8, sheets and forms as their file formats."""
+    if template is not None:
+        from svcstd.render import render_user_template
+
+        return render_user_template(template, view, fmt).encode("utf-8")  # type: ignore[arg-type]
+    if fmt in ("md", "html"):
+        from svcstd.render import render_builtin
+
+        return render_builtin(kind, fmt, view).encode("utf-8")  # type: ignore[arg-type]
+    from svcstd import sheets
+
+    if fmt == "xlsform":
+        return sheets.xlsform_bytes(sheets.xlsform(view))
+    sheet = sheets.results_sheet(view, shape)  # type: ignore[arg-type]
+    return sheets.csv_bytes(sheet) if fmt == "csv" else sheets.xlsx_bytes(sheet, view)
+
+
+def check_target(output: Path, inputs: list[Path]) -> None:
+    """Refuse to write over an input, into a folder, or where no folder exists."""
+    if output.is_dir():
+        raise SvcstdError("is a folder; give a file name with -o", str(output))
+    for source in inputs:
+        try:
+            same = output.exists() and source.exists() and os.path.samefile(output, source)
+        except OSError:
+            same = False
+        if same:
+            raise SvcstdError(
+                f"refusing to write over the input {source}; choose another -o file", str(output)
+            )
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        raise SvcstdError(f"no such folder: {parent}", str(output))
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside `target`, then rename it into place.
+
+    A crash mid-write leaves the old file (or none), never half a document.
+    """
+    parent = target.parent if str(target.parent) else Path(".")
+    temp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temp = Path(handle.name)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _file_mode(target))
+        os.replace(temp, target)
+    except OSError as error:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise SvcstdError(f"cannot write: {error.strerror or error}", str(target)) from None
+    except BaseException:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode of the file being replaced, or what a new file would get under the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
