@@ -31,7 +31,9 @@ def schema_findings(source: Source, error: ValidationError) -> list[Finding]:
         key = kind in ("extra_forbidden",)
         line, column = source.locate(path, key=key)
         findings.append(
-            Finding(source.file, line, column, "S2", "error", _message(source, path, item))
+            Finding(
+                source.file, line, column, "S2", "error", _one_line(_message(source, path, item))
+            )
         )
     if len(errors) > MAX_SCHEMA_FINDINGS:
         more = len(errors) - MAX_SCHEMA_FINDINGS
@@ -69,6 +71,13 @@ def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
         shape = "a list (- item)" if kind == "list_type" else "a mapping (key: value)"
         return f"{where}: expected {shape}, got {_shape(item['input'])}"
     return f"{where}: {item['msg']}"
+
+
+def _one_line(message: str) -> str:
+    """Keys and ids quoted from the file may hold newlines or tabs; a finding is one line."""
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
 
 
 def _show(value: Any, limit: int = 40) -> str:

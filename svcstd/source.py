@@ -58,6 +58,7 @@ class Source:
     root: Node
     data: Any
     encoding: str
+    odd_breaks: bool = False  # see `_has_odd_breaks`: positions are then counted from offsets
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the node at `path`, or of the nearest enclosing node.
@@ -72,23 +73,38 @@ class Source:
                 for key_node, value_node in node.value:
                     if key_node.value == segment:
                         if last and key:
-                            return _position(key_node)
+                            return self.position(key_node)
                         node = value_node
                         break
                 else:
-                    return _position(node)
+                    return self.position(node)
             elif isinstance(node, SequenceNode) and isinstance(segment, int):
                 if 0 <= segment < len(node.value):
                     node = node.value[segment]
                 else:
-                    return _position(node)
+                    return self.position(node)
             else:
-                return _position(node)
-        return _position(node)
+                return self.position(node)
+        return self.position(node)
+
+    def position(self, node: Node) -> tuple[int, int]:
+        """Line and column (1-based) where a node starts, lines split at newlines only."""
+        return _position(self.text, node, self.odd_breaks)
 
 
-def _position(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+UNUSUAL_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def _has_odd_breaks(text: str) -> bool:
+    """Whether the parser sees line breaks (NEL, LS, PS, a lone CR) that editors do not."""
+    return UNUSUAL_BREAKS.search(text) is not None
+
+
+def _position(text: str, node: Node, odd_breaks: bool) -> tuple[int, int]:
+    mark = node.start_mark
+    if odd_breaks:
+        return _text_position(text, mark.index)
+    return mark.line + 1, mark.column + 1
 
 
 def read_file(path: Path | str, display: str | None = None) -> Source:
@@ -178,12 +194,15 @@ def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
     """Parse YAML text strictly into a `Source`."""
     _precheck(text, file)
     if text.count("[") + text.count("{") > MAX_OPENERS:
-        _run_parser(text, file, lambda loader: _check_depth(loader, file))
+        _run_parser(text, file, lambda loader: _check_depth(loader, text, file))
     root = _run_parser(text, file, lambda loader: loader.get_single_node())
     if root is None:
         raise SourceError(file, 1, 1, "the file is empty; a standard file starts with `svcstd: 1`")
-    data = _Constructor(file, text).build(root)
-    return Source(file=file, text=text, root=root, data=data, encoding=encoding)
+    odd_breaks = _has_odd_breaks(text)
+    data = _Constructor(file, text, odd_breaks).build(root)
+    return Source(
+        text=text, file=file, root=root, data=data, encoding=encoding, odd_breaks=odd_breaks
+    )
 
 
 def _run_parser(text: str, file: str, action: Any) -> Any:
@@ -197,7 +216,7 @@ def _run_parser(text: str, file: str, action: Any) -> Any:
         problem = error.problem or error.context or "invalid YAML"
         if "but found another document" in str(error):
             problem = "more than one YAML document; keep one standard per file"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _text_position(text, min(mark.index, len(text))) if mark else (1, 1)
         raise SourceError(file, line, column, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
         position = getattr(error, "position", 0) or 0
@@ -218,7 +237,7 @@ def _run_parser(text: str, file: str, action: Any) -> Any:
             loader.dispose()
 
 
-def _check_depth(loader: Any, file: str) -> None:
+def _check_depth(loader: Any, text: str, file: str) -> None:
     """Walk the parser's events (no recursion) and refuse nesting deeper than `MAX_DEPTH`."""
     depth = -1  # the top collection is level 0, as in `_Constructor.construct`
     while loader.check_event():
@@ -226,9 +245,9 @@ def _check_depth(loader: Any, file: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
+                line, column = _text_position(text, event.start_mark.index)
                 message = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
-                raise SourceError(file, mark.line + 1, mark.column + 1, message)
+                raise SourceError(file, line, column, message)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -261,14 +280,18 @@ class _Constructor:
     reject these files, so svcstd does too, at the same place.
     """
 
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, text: str, odd_breaks: bool = False) -> None:
         self.file = file
         self.text = text
+        self.odd_breaks = odd_breaks
+        # The checks YAML needs and libyaml skips match the parser's line numbers against
+        # `text.split("\n")`; with NEL/LS/PS/CR breaks those disagree, so they are skipped.
+        self.spec_checks = not odd_breaks
         self.seen: set[int] = set()
         self._lines: list[str] | None = None
         self.glued_comment_lines = (
             {text.count("\n", 0, m.start()) for m in GLUED_HASH.finditer(text)}
-            if "#" in text
+            if "#" in text and self.spec_checks
             else set()
         )
         self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int], int | None]] = []
@@ -276,11 +299,14 @@ class _Constructor:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            self._lines = self.text.replace("\r\n", "\n").split("\n")
         return self._lines
 
+    def position(self, node: Node) -> tuple[int, int]:
+        return _position(self.text, node, self.odd_breaks)
+
     def fail(self, node: Node, message: str) -> SourceError:
-        line, column = _position(node)
+        line, column = self.position(node)
         return SourceError(self.file, line, column, message)
 
     def build(self, root: Node) -> Any:
@@ -304,7 +330,7 @@ class _Constructor:
         if isinstance(node, ScalarNode):
             return self.scalar(node, indent, flow)
         if node.flow_style:
-            if not flow:
+            if not flow and self.spec_checks:
                 self.check_continuation(node, indent, "a [ … ] or { … } list")
             flow = True
         else:
@@ -343,9 +369,9 @@ class _Constructor:
             if value in FALSES:
                 return False
         elif style in "\"'":
-            if not flow:
+            if not flow and self.spec_checks:
                 self.check_continuation(node, indent, "quoted text")
-        else:
+        elif self.spec_checks:
             self.check_block_scalar(node, indent)
         return value
 
@@ -443,7 +469,7 @@ class _Constructor:
                 raise self.fail(key_node, "anchors and aliases (&name, *name) are not allowed")
             self.seen.add(id(key_node))
             if key in first_seen:
-                line, _ = _position(first_seen[key])
+                line, _ = self.position(first_seen[key])
                 raise self.fail(key_node, f"duplicate key {key!r}; first defined on line {line}")
             first_seen[key] = key_node
             result[key] = self.construct(value_node, depth + 1, indent, flow)

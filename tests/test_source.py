@@ -464,3 +464,34 @@ def test_locate_points_at_keys_and_values() -> None:
     assert source.locate(("stages", 0, "steps"), key=True) == (4, 5)
     assert source.locate(("stages", 5, "id")) == (3, 3)
     assert source.locate(("nothing", "here")) == (1, 1)
+
+
+def test_windows_line_endings_give_the_same_positions() -> None:
+    text = HEAD + "roles: [维护员,\n\n  客服代表]\nhow: |\n\n  上门\nowner: x\nowner: y\n"
+    positions = []
+    for newline in ("\n", "\r\n"):
+        with pytest.raises(SourceError) as caught:
+            parse(text.replace("\n", newline))
+        positions.append((caught.value.line, caught.value.column, caught.value.message))
+    assert (
+        positions[0] == positions[1] == (11, 1, "duplicate key 'owner'; first defined on line 10")
+    )
+
+
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\u2029", "\r"])
+def test_breaks_editors_do_not_show_do_not_shift_positions(odd: str) -> None:
+    """libyaml breaks lines at NEL, LS, PS and a lone CR; users' editors count newlines."""
+    with pytest.raises(SourceError) as caught:
+        parse(HEAD + f'how: "上门{odd}服务"\nowner: 客服部\nowner: &a x\n')
+    assert (caught.value.line, caught.value.column) == (6, 1)
+    with pytest.raises(SourceError) as caught:
+        parse(HEAD + f'how: "上门{odd}服务"\nroles: [a, b]]\n')
+    assert (caught.value.line, caught.value.column) == (5, 14)
+
+
+def test_schema_messages_stay_on_one_line() -> None:
+    """A key or id quoted from the file may hold a newline; `file:line:col CODE message` may not."""
+    loaded = _load_text(HEAD + '"名\\n称": 1\nstages: [{id: "a\\tb", name: x, steps: 1}]\n')
+    assert [f.rule for f in loaded.findings] == ["S2", "S2", "S2"]
+    assert all("\n" not in f.message and "\t" not in f.message for f in loaded.findings)
+    assert "名\\n称" in messages(loaded)

@@ -46,7 +46,8 @@ TEXT: dict[str, str] = {
     "date-invalid-month.yaml": HEAD + "effective: 2024-13-45\n",
     "date-invalid-day.yaml": HEAD + "effective: 2024-02-30\n",
     "huge-integer.yaml": HEAD + "review: {every_months: " + "9" * 5000 + "}\n",
-    "huge-number-weight.yaml": HEAD + STANDARD.format(extra="            weight: " + "7" * 5000 + "\n"),
+    "huge-number-weight.yaml": HEAD
+    + STANDARD.format(extra="            weight: " + "7" * 5000 + "\n"),
     "deep-flow-500.yaml": HEAD + "roles: " + "[" * 500 + "]" * 500 + "\n",
     "tab-indent.yaml": HEAD + "review:\n\tevery_months: 12\n",
     "empty.yaml": "",
@@ -56,7 +57,8 @@ TEXT: dict[str, str] = {
     "top-level-scalar.yaml": "上门服务规范\n",
     "control-char.yaml": HEAD + "owner: 客服部\x07\n",
     "chinese-syntax-column.yaml": "svcstd: 1\nid: zh\n名称: 上门服务: 规范\n",
-    "chinese-schema-column.yaml": HEAD + "factors: [{id: punctuality, name: 守时守信, importance: 很高}]\n",
+    "chinese-schema-column.yaml": HEAD
+    + "factors: [{id: punctuality, name: 守时守信, importance: 很高}]\n",
     "glued-comment.yaml": HEAD + 'owner: "客服部"#备注\n',
     "unindented-continuation.yaml": HEAD + "roles: [维护员,\n客服代表]\n",
     "lone-dash.yaml": HEAD + "roles: [维护员, -]\n",
