@@ -32,6 +32,10 @@ MAX_SECONDS = 60.0
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "checklist": "服务检查表",
+        "colon": "：",
+        "lp": "（",
+        "rp": "）",
+        "gap": "　",
         "handout": "员工培训手册",
         "promise": "服务承诺",
         "standard_id": "标准文件",
@@ -100,6 +104,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "checklist": "Service checklist",
+        "colon": ": ",
+        "lp": " (",
+        "rp": ")",
+        "gap": "   ",
         "handout": "Staff handout",
         "promise": "Service promise",
         "standard_id": "Standard",
@@ -494,8 +502,19 @@ def md_escape(value: Any) -> MarkdownText:
     text = _MD_UNDERSCORE.sub(r"\\_", text)
     text = _MD_ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;")
-    lines = [_line_start(line.strip()) for line in text.split("\n")]
-    return MarkdownText("<br>".join(line for line in lines if line))
+    parts = []
+    for line in text.split("\n"):
+        core = line.strip()
+        if not core:
+            continue
+        # one space kept at either end ("Owner: ", " (2 items)"); more would start a code
+        # block or make a hard line break
+        lead = " " if line[:1].isspace() else ""
+        tail = " " if line[-1:].isspace() else ""
+        parts.append(lead + _line_start(core) + tail)
+    if not parts:
+        return MarkdownText(" " if text else "")
+    return MarkdownText("<br>".join(parts))
 
 
 class MarkdownText(str):
@@ -755,8 +774,10 @@ def _guarded_sandbox(fmt: TextFormat) -> Any:
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             __self.tick()
             check_args(args, kwargs)
-            owner = getattr(__obj, "__self__", None)
-            name = getattr(__obj, "__name__", "")
+            # the sandbox hands out str.format wrapped; the bound method is `__wrapped__`
+            method = getattr(__obj, "__wrapped__", __obj)
+            owner = getattr(method, "__self__", None)
+            name = getattr(method, "__name__", "")
             if isinstance(owner, str):
                 if name in ("format", "format_map"):
                     check_format(owner)
@@ -776,7 +797,7 @@ def _guarded_sandbox(fmt: TextFormat) -> Any:
                         refuse("expanding tabs")
             result = super().call(__context, __obj, *args, **kwargs)
             if _too_long(result):
-                refuse("a call")
+                raise SecurityError(f"a call returned more than {cap:,} characters")
             return result
 
         def tick(self) -> None:
@@ -850,6 +871,8 @@ def _guard_filters(
     size_of: Callable[[Any], int],
 ) -> None:
     """Wrap every filter: numbers and inputs within the cap before, results within it after."""
+    from jinja2.exceptions import SecurityError
+
     cap = MAX_OUTPUT_CHARS
 
     def guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -876,7 +899,7 @@ def _guard_filters(
                 check_format(str(values[0]))
             result = func(*args, **kwargs)
             if _too_long(result):
-                refuse(f"the filter {name}")
+                raise SecurityError(f"the filter {name} returned more than {cap:,} characters")
             return result
 
         for attr in ("jinja_pass_arg",):

@@ -1,0 +1,155 @@
+"""Checklist, handout and promise from the bundled templates: content, escaping, golden files.
+
+Golden files under tests/data/render/golden/ were read by eye once; to accept a deliberate
+change, run `SVCSTD_UPDATE_GOLDEN=1 pytest tests/test_render_documents.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from svcstd.loading import load_standard
+from svcstd.render import build_view, css_string, render_builtin
+
+DATA = Path(__file__).parent / "data" / "render"
+GOLDEN = DATA / "golden"
+KINDS = ("checklist", "handout", "promise")
+
+
+def render(name: str, kind: str, fmt: str, **filters: str) -> str:
+    doc = load_standard(DATA / name)
+    return render_builtin(kind, fmt, build_view(doc, kind=kind, **filters))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markdown_matches_golden(kind, lang):
+    text = render("sample.yaml", kind, "md", lang=lang)
+    golden = GOLDEN / f"sample-{kind}-{lang}.md"
+    if os.environ.get("SVCSTD_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_every_document_carries_id_and_version(kind, fmt):
+    text = render("sample.yaml", kind, fmt)
+    assert "sample-hall" in text
+    assert "1.10" in text
+
+
+def test_checklist_has_plan_thresholds_red_lines_and_result_places():
+    text = render("sample.yaml", "checklist", "md")
+    assert (
+        "检查人：质检员" in text and "检查方式：暗访与监控抽查" in text and "检查频率：每月" in text
+    )
+    assert "≤ 10 秒" in text and "0–15 分钟" in text and "≥ 4（1…5）" in text
+    row = next(line for line in text.splitlines() if line.startswith("| RH-02"))
+    assert "【红线】" in row and "☐ ✓ ☐ ✗ ☐ N/A" in row
+    row = next(line for line in text.splitlines() if line.startswith("| RH-03"))
+    assert "实测 ______ 分钟" in row
+    assert text.index("## 1 进厅") < text.index("## 2 办理")
+
+
+def test_markdown_tables_keep_their_columns_whatever_the_text():
+    text = render("hostile.yaml", "checklist", "md")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert rows
+    for row in rows:
+        unescaped = re.findall(r"(?<!\\)\|", row)
+        assert len(unescaped) in (6,), row  # 5 columns in both tables
+    assert "<img" not in text and "<script" not in text
+    assert r"\[link\](javascript:alert(1))" in text
+
+
+class _Collector(HTMLParser):
+    """Every tag and attribute of an HTML document, to prove nothing was injected."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.style = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.style += data
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_html_escapes_everything_from_the_standard(kind):
+    page = render("hostile.yaml", kind, "html")
+    parsed = _Collector()
+    parsed.feed(page)
+    assert "script" not in parsed.tags and "img" not in parsed.tags and "i" not in parsed.tags
+    assert not [name for name, _ in parsed.attrs if name.startswith("on")]
+    assert parsed.tags.count("style") == 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # the version's quote, backslash and </style> are escaped inside the CSS string
+    assert "</style>" not in parsed.style and "<script" not in parsed.style
+    assert "9\\22 \\3c \\2f style\\3e \\3c script" in parsed.style
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_html_is_self_contained(kind):
+    page = render("sample.yaml", kind, "html")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "@import" not in page and "url(" not in page
+    assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")
+    assert '<meta name="viewport"' in page
+
+
+def test_checklist_html_prints_on_a4_with_stage_breaks_and_whole_rows():
+    page = render("sample.yaml", "checklist", "html")
+    assert "size: A4" in page
+    assert ".stage + .stage { break-before: page; }" in page
+    assert "tr { break-inside: avoid; }" in page
+    assert page.count('<section class="stage"') == 2
+    assert page.count('class="critical"') == 1
+
+
+def test_checklist_html_phone_layout_exists():
+    page = render("sample.yaml", "checklist", "html")
+    assert "@media (max-width: 640px)" in page
+
+
+def test_handout_explains_why_and_how_checked():
+    text = render("sample.yaml", "handout", "md", role="值班长")
+    assert "## 岗位：值班长（2 项标准）" in text
+    assert "等候时间短 — 2025 年调研" in text
+    assert "**怎么检查**：排队系统数据" in text
+    assert "RH-01" not in text
+
+
+def test_promise_leaves_out_back_stage_and_unpublished():
+    text = render("sample.yaml", "promise", "md")
+    assert "RH-01" in text and "RH-03" in text
+    assert "RH-04" not in text and "RH-06" not in text
+    assert "您一进门，10 秒内就有人接待您" in text
+
+
+def test_english_labels():
+    text = render("sample.yaml", "checklist", "md", lang="en")
+    assert "Inspection plan" in text and "Checked by: 质检员" in text
+    assert "≤ 10 s" in text
+
+
+def test_css_string_cannot_break_out():
+    assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c \\2f style\\3e "'
+    assert css_string("home-visit v3.2") == '"home\\2d visit v3\\2e 2"'
