@@ -341,7 +341,52 @@ CASES = [
         "P6",
         edit(("published: true", "published: false")),
         "P6",
-        [("|published: false", "P6"), ("|published: false", "P6")],
+        [("|published: false", "P6")],
+    ),
+    (
+        "P6-one-standard",
+        edit(("target: 0.95", "target: 0.95\n            published: false")),
+        "P6",
+        [("            |published: false", "P6")],
+    ),
+    (
+        "P1-100-without-rationale-once",
+        edit(("target: 0.95", "target: 1.0")),
+        "P1",
+        [("target: |1.0", "P1")],
+    ),
+    (
+        "P3-mean-as-a-verb",
+        edit(("how: 摘机后说问候语", "how: explain what each option would mean for them")),
+        "P3",
+        [],
+    ),
+    (
+        "P3-mean-time",
+        edit(("how: 摘机后说问候语", "how: keep the mean time under 10 s")),
+        "P3",
+        [("how: |keep the mean", "P3")],
+    ),
+    (
+        "C2-en-number-word",
+        edit(("how: 摘机后说问候语", "how: greet promptly, within two minutes")),
+        "C2",
+        [],
+    ),
+    (
+        "C2-en-term-of-art",
+        edit(("how: 摘机后说问候语", "how: offer reasonable adjustments for disabled customers")),
+        "C2",
+        [],
+    ),
+    (
+        "C5-case-hint",
+        edit(
+            ("who: 话务员\n            when: 接通后", "who: teller\n            when: 接通后"),
+            ("roles: [话务员, 班长]", "roles: [话务员, 班长, Teller]"),
+        ),
+        "C5",
+        [("who: |teller", "C5")],
     ),
     (
         "P6-with-reason",
@@ -431,6 +476,22 @@ def test_messages_follow_the_file_language(tmp_path: Path) -> None:
     )
     report = check_paths([path], Config(root=tmp_path, select=("C2",)))
     assert "is vague" in report.findings[0].message
+
+
+def test_role_hint_and_english_list(tmp_path: Path) -> None:
+    text = edit(
+        ("language: zh", "language: en"),
+        ("roles: [话务员, 班长]", "roles: [话务员, 班长, Teller]"),
+        ("who: 话务员\n            when: 接通后", "who: teller\n            when: 接通后"),
+        ("how: 摘机后说问候语", "how: answer promptly and warmly"),
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [
+        f.message for f in check_paths([path], Config(root=tmp_path, select=("C",))).findings
+    ]
+    assert any("did you mean 'Teller'?" in m for m in messages)
+    assert any("'promptly', 'warmly' in how is vague" in m for m in messages)
 
 
 def test_every_rule_has_a_test_case() -> None:

@@ -62,17 +62,28 @@ VAGUE_EN = (
 VAGUE = re.compile(rf"{VAGUE_ZH}|\b(?:{VAGUE_EN})\b", re.IGNORECASE)
 NUMBER = re.compile(
     r"[0-9０-９]|[零一二两三四五六七八九十百千半]+\s*"
-    r"(?:秒|分|小时|天|日|次|声|个|遍|步|米|句|下|名|人|位|%|％|成|倍)"
+    r"(?:秒|分|小时|天|日|次|声|个|遍|步|米|句|下|名|人|位|%|％|成|倍)|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|"
+    r"forty|sixty|ninety|half an?|a few)\s+(?:seconds?|minutes?|hours?|days?|"
+    r"working days?|times?|rings?|steps?|met(?:er|re)s?|sentences?)\b",
+    re.IGNORECASE,
 )
-NEARBY = 10  # characters either side of a vague word in which a number makes it concrete
+# Terms of art that contain a vague word but have a defined meaning (e.g. UK law).
+TERMS = re.compile(r"reasonable adjustments?|adequate explanations?", re.IGNORECASE)
+# Characters either side of a vague word in which a number makes it concrete; English words
+# are longer, so "promptly, within two minutes" needs a wider window than "30 秒内及时".
+NEARBY = 10
+NEARBY_LATIN = 24
 CHECKED_TEXT = ("what", "when", "how", "check")
 
 
 def vague_words(text: str) -> list[str]:
     """Vague words in `text` that have no number within `NEARBY` characters."""
     found = []
+    text = TERMS.sub(lambda m: "·" * len(m.group(0)), text)
     for match in VAGUE.finditer(text):
-        window = text[max(0, match.start() - NEARBY) : match.end() + NEARBY]
+        reach = NEARBY_LATIN if match.group(0).isascii() else NEARBY
+        window = text[max(0, match.start() - reach) : match.end() + reach]
         if not NUMBER.search(window):
             found.append(match.group(0))
     return found
@@ -106,10 +117,11 @@ def vague_wording(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
             text = getattr(std, name)
             words = vague_words(text) if text else []
             if words:
-                listed = "、".join(dict.fromkeys(words))
+                unique = list(dict.fromkeys(words))
+                listed, listed_en = "、".join(unique), "', '".join(unique)
                 yield Hit(
                     (*path, name),
-                    f"'{listed}' in {name} is vague; say it with a number "
+                    f"'{listed_en}' in {name} is vague; say it with a number "
                     "(seconds, minutes, times, a scale) an inspector can check",
                     f"{name} 中的“{listed}”含义模糊；请用检查员能核对的数字表述（秒、分钟、次数、评分）",
                 )
@@ -241,13 +253,28 @@ def not_operable(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
         return
     roles = set(doc.roles)
     for path, std in standards:
-        unknown = [r for r in split_roles(std.who or "") if r not in roles]
+        who = std.who or ""
+        unknown = [] if who in roles else [r for r in split_roles(who) if r not in roles]
         if unknown:
+            hint = _closest(unknown[0], doc.roles)
             yield Hit(
                 (*path, "who"),
-                f"'{'、'.join(unknown)}' is not a declared role ({', '.join(doc.roles)})",
-                f"“{'、'.join(unknown)}”不是已声明的岗位（{'、'.join(doc.roles)}）",
+                f"'{', '.join(unknown)}' is not a declared role ({', '.join(doc.roles)})"
+                + (f"; did you mean '{hint}'?" if hint else ""),
+                f"“{'、'.join(unknown)}”不是已声明的岗位（{'、'.join(doc.roles)}）"
+                + (f"；是否应为“{hint}”？" if hint else ""),
             )
+
+
+def _closest(name: str, roles: list[str]) -> str | None:
+    """A declared role that differs only in case, or is a near spelling."""
+    import difflib
+
+    for role in roles:
+        if role.casefold() == name.casefold():
+            return role
+    matches = difflib.get_close_matches(name, roles, n=1, cutoff=0.75)
+    return matches[0] if matches else None
 
 
 @rule("C6", "not-traceable", title="No record of the evidence", zh="不可追溯", severity="warning")

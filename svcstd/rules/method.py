@@ -146,13 +146,20 @@ def no_inspection_plan(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
             "没有检查安排；请添加 `inspection: {by, method, frequency}`（谁检查、怎样检查、多久一次）",
         )
         return
-    missing = [k for k in ("by", "method", "frequency") if not getattr(doc.inspection, k)]
+    missing = [k for k in PLAN if not getattr(doc.inspection, k)]
     if missing:
         yield Hit(
             ("inspection",),
-            f"inspection plan does not say {', '.join(missing)}",
-            f"检查安排缺少 {', '.join(missing)}",
+            f"inspection plan does not say {', '.join(PLAN[k][0] for k in missing)}",
+            f"检查安排没有写明{'、'.join(PLAN[k][1] for k in missing)}",
         )
+
+
+PLAN = {
+    "by": ("who inspects (`by`)", "谁来检查（by）"),
+    "method": ("how (`method`)", "怎样检查（method）"),
+    "frequency": ("how often (`frequency`)", "多久检查一次（frequency）"),
+}
 
 
 @rule(

@@ -45,7 +45,7 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
         if std.target >= 1.0 and not std.critical:
             yield Hit(
                 (*path, "target"),
-                f"target 100 % on {std.id}, which is not a red line; one slip fails it — "
+                f"target 100% on {std.id}, which is not a red line; one slip fails it — "
                 "set a share staff can sustain (e.g. 0.95) or mark it `critical: true` with a reason",
                 f"标准 {std.id} 不是红线却要求 100% 达标，一次失误即不达标；请设定可持续的比例"
                 "（如 0.95），或标为 critical 并说明理由",
@@ -69,7 +69,12 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
                     f"min {measure.min:g} 比客户期望（{expected.min:g}）更严；满足期望即可，"
                     "或在 rationale 中说明理由",
                 )
-        if (std.target >= STRICT_TARGET or std.critical) and not std.rationale:
+        hundred_not_critical = std.target >= 1.0 and not std.critical
+        if (
+            (std.target >= STRICT_TARGET or std.critical)
+            and not std.rationale
+            and not hundred_not_critical
+        ):
             kind = "a red line" if std.critical else f"target {std.target:.0%}"
             kind_zh = "红线" if std.critical else f"达标率 {std.target:.0%}"
             yield Hit(
@@ -136,7 +141,11 @@ def industry_custom(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
         )
 
 
-AVERAGE = re.compile(r"平均|均值|人均|\b(?:average|mean|on average)\b", re.IGNORECASE)
+AVERAGE = re.compile(
+    r"平均|均值|人均|\b(?:average|median)\b|"
+    r"\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
+    re.IGNORECASE,
+)
 
 
 @rule("P3", "average-as-target", title="Targeting the average", zh="以平均数为目标")
@@ -333,16 +342,30 @@ def customers_need_not_know(doc: StandardFile, settings: Settings) -> Iterator[H
     published: true
     ```
     """
+    if doc.unpublished_reason:
+        return
+    hidden_by_file = []
     for path, _, _, std in doc.standards():
-        if not std.customer_facing or doc.is_published(std):
+        if not std.customer_facing or doc.is_published(std) or std.unpublished_reason:
             continue
-        if std.unpublished_reason or doc.unpublished_reason:
+        if std.published is None:  # hidden by the file's `published: false`
+            hidden_by_file.append(std.id)
             continue
-        where = (*path, "published") if std.published is False else ("published",)
         yield Hit(
-            where,
+            (*path, "published"),
             f"customer-facing standard {std.id} is kept from customers; publish it "
             "(`published: true`) or give `unpublished_reason`",
             f"面向客户的标准 {std.id} 未向客户公开；请公开（published: true）或写明 unpublished_reason",
+            key=True,
+        )
+    if hidden_by_file:
+        count = len(hidden_by_file)
+        listed = ", ".join(hidden_by_file[:5]) + (" …" if count > 5 else "")
+        yield Hit(
+            ("published",),
+            f"`published: false` keeps {count} customer-facing standard{'s' * (count != 1)} "
+            f"({listed}) from customers; publish them or give `unpublished_reason`",
+            f"`published: false` 使 {count} 条面向客户的标准（{listed}）未向客户公开；"
+            "请公开，或写明 unpublished_reason",
             key=True,
         )
