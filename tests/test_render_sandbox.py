@@ -95,9 +95,7 @@ def test_include_cannot_leave_the_folder(tmp_path, view):
 
 
 def test_user_template_can_extend_a_bundled_one(tmp_path, view):
-    out = run(
-        tmp_path, '{% extends "checklist.html.j2" %}', view, fmt="html", name="mine.html.j2"
-    )
+    out = run(tmp_path, '{% extends "checklist.html.j2" %}', view, fmt="html", name="mine.html.j2")
     assert "<!doctype html>" in out and "sample-hall" in out
 
 

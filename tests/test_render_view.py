@@ -91,7 +91,7 @@ def test_role_and_stage_together(sample):
 
 
 def test_unknown_role_lists_the_roles(sample):
-    with pytest.raises(SvcstdError, match="no role '老板'.*大堂经理, 营业员, 值班长"):
+    with pytest.raises(SvcstdError, match=r"no role '老板'.*大堂经理, 营业员, 值班长"):
         build_view(sample, role="老板")
 
 
