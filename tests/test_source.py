@@ -170,7 +170,7 @@ def test_load_standard_raises_only_svcstd_errors(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_pure_python_loader_agrees_on_rules(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml (a platform with no wheel) every hazard still ends in the same verdict."""
-    monkeypatch.setattr(svcstd.source, "Loader", yaml.SafeLoader)
+    monkeypatch.setattr(svcstd.source, "Loader", svcstd.source._untyped(yaml.SafeLoader))
     loaded = load(HAZARDS / name)
     assert [item[:2] for item in seen(loaded)] == [item[:2] for item in CORPUS[name][0]]
     assert all(f.line >= 1 and f.column >= 1 for f in loaded.findings)
@@ -207,6 +207,9 @@ def test_yaml11_file_keeps_version_and_parses_date() -> None:
         ("a: 'true'", "true"),
         ("a: !!str true", "true"),
         ("a: !!str", ""),
+        ("a: !!bool true", True),
+        ('a: "<<"', "<<"),
+        ("a: 1.10", "1.10"),
         ('a: "no"', "no"),
         ("a: yes", "yes"),
         ("a: 0o17", "0o17"),
