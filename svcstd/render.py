@@ -10,12 +10,15 @@ templates, so a `|` or `<` in a standard cannot break a table or inject markup.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
+
+from markupsafe import Markup
 
 from svcstd.errors import SvcstdError
 from svcstd.model import Measure, Standard, StandardFile, split_roles
@@ -226,9 +229,9 @@ def build_view(
     for s_index, stage_model in enumerate(doc.stages, start=1):
         if stage_model.id not in stage_ids:
             continue
-        steps = []
+        steps: list[dict[str, Any]] = []
         for t_index, step in enumerate(stage_model.steps, start=1):
-            items = []
+            items: list[dict[str, Any]] = []
             for standard in step.standards:
                 if role_name is not None and role_name not in _roles_of(standard):
                     continue
@@ -497,7 +500,17 @@ def md_escape(value: Any) -> MarkdownText:
         return MarkdownText()
     if isinstance(value, MarkdownText):
         return value
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _md_escape_text(str(value))
+
+
+_MD_ANYTHING = re.compile(r"[\\`*\[\]|~_&<\n\r]|^[\s#>+=\d-]|\s$")
+
+
+@functools.lru_cache(maxsize=8192)
+def _md_escape_text(text: str) -> MarkdownText:
+    if not _MD_ANYTHING.search(text):
+        return MarkdownText(text)  # most text (Chinese sentences) needs nothing
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_UNDERSCORE.sub(r"\\_", text)
     text = _MD_ENTITY.sub("&amp;", text)
@@ -534,8 +547,6 @@ def _line_start(line: str) -> str:
 
 def _finalize_md(value: Any) -> Any:
     """Every `{{ … }}` in a Markdown template is escaped unless it is marked safe."""
-    from markupsafe import Markup
-
     if isinstance(value, Markup | MarkdownText):
         return value
     return md_escape(value)
@@ -560,8 +571,6 @@ def css_string(value: Any) -> Any:
     Used for `@page` margin text: HTML escaping does not apply inside `<style>`, and a
     quote, a backslash or `</style>` in a standard's id or version must not end the string.
     """
-    from markupsafe import Markup
-
     text = "" if value is None else str(value)
     body = "".join(c if (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in text)
     return Markup(f'"{body}"')
@@ -609,7 +618,7 @@ def render_builtin(kind: Kind, fmt: TextFormat, view: dict[str, Any]) -> str:
     """Render one of the bundled templates (`templates/<kind>.<fmt>.j2`)."""
     env = builtin_environment(fmt)
     template = env.get_template(f"{kind}.{fmt}.j2")
-    return template.render(view)
+    return str(template.render(view))
 
 
 # --------------------------------------------------------------------------- a user's template

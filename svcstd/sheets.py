@@ -148,7 +148,6 @@ def csv_bytes(sheet: Sheet) -> bytes:
 def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     """An XLSX results sheet with prompts on every result cell saying what to check and to which bound."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -170,14 +169,13 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
+    # the header is styled; what each standard column means is the input prompt of its cells
     header_cells = []
     for index, title in enumerate(sheet.header):
         cell = _text_cell(ws, title)
         cell.font = bold
         standard = sheet.column_standards.get(index)
         cell.fill = red_fill if standard and standard["critical"] else fill
-        if standard is not None:
-            cell.comment = Comment(_guide(standard, words), "svcstd", width=320, height=160)
         header_cells.append(cell)
     ws.append(header_cells)
 
@@ -189,7 +187,8 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
         ):
             cells = [_value_cell(ws, value) for value in row]
             if standard["critical"]:
-                cells[LONG_COLUMNS.index("standard")].fill = red_fill
+                cells[LONG_COLUMNS.index("standard")] = marked = _text_cell(ws, standard["id"])
+                marked.fill = red_fill
             ws.append(cells)
             validations.add(standard, f"{result_letter}{number}", words)
     else:
@@ -297,11 +296,10 @@ def _text_cell(ws: Any, text: str) -> Any:
 
 
 def _value_cell(ws: Any, value: Cell) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
+    """A plain value where openpyxl cannot mistake it for a formula, else a string cell."""
+    if is_formula_like(value):
         return _text_cell(ws, value)
-    return WriteOnlyCell(ws, value=value)
+    return value
 
 
 # --------------------------------------------------------------------------- XLSForm

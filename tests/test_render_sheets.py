@@ -146,13 +146,15 @@ def test_xlsx_guides_the_inspector(sample, tmp_path):
     assert (rating.formula1, rating.formula2) == ("1", "5")
 
 
-def test_xlsx_wide_has_a_comment_per_standard(sample, tmp_path):
+def test_xlsx_wide_prompts_each_standard_column(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "wide.xlsx"
     path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
     sheet = load_workbook(path).active
-    assert "客户进门时主动问候" in sheet["F1"].comment.text
-    assert sheet["A1"].comment is None
+    validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert sorted(validations) == [f"{c}2:{c}1000" for c in "FGHIJK"]
+    assert "客户进门时主动问候" in validations["F2:F1000"].prompt
+    assert sheet["G1"].fill.fgColor.rgb.endswith("FDECEA")  # the red line's column
 
 
 # --------------------------------------------------------------------------- round trip
