@@ -36,6 +36,7 @@ PLAIN_TAGS = frozenset(
     + [YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")]
 )
 TEXT_TAGS = frozenset({UNTAGGED_QUOTED, YAML_TAG + "str"})
+SEQ_TAG, MAP_TAG, MERGE_TAG = YAML_TAG + "seq", YAML_TAG + "map", YAML_TAG + "merge"
 
 
 def _untyped(base: Any) -> Any:
@@ -321,7 +322,8 @@ class _Constructor:
         # The checks YAML needs and libyaml skips match the parser's line numbers against
         # `text.split("\n")`; with NEL/LS/PS/CR breaks those disagree, so they are skipped.
         self.spec_checks = not odd_breaks
-        self.seen: set[int] = set()
+        # An alias needs a `*` in the text; without one, no node can be reached twice.
+        self.seen: set[int] | None = set() if "*" in text else None
         self._lines: list[str] | None = None
         self.glued_comment_lines = _glued_hash_lines(text) if self.spec_checks else set()
         self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int], int | None]] = []
@@ -352,11 +354,8 @@ class _Constructor:
             raise self.fail(
                 node, f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
             )
-        if id(node) in self.seen:
-            raise self.fail(
-                node, "anchors and aliases (&name, *name) are not allowed; write the value out"
-            )
-        self.seen.add(id(node))
+        if self.seen is not None:
+            self.check_alias(node)
         if isinstance(node, ScalarNode):
             return self.scalar(node, indent, flow)
         if node.flow_style:
@@ -366,21 +365,29 @@ class _Constructor:
         else:
             indent = node.start_mark.column
         if isinstance(node, SequenceNode):
-            if node.tag != YAML_TAG + "seq":
+            if node.tag != SEQ_TAG:
                 raise self.tag_error(node)
             return [self.construct(item, depth + 1, indent, flow) for item in node.value]
         if isinstance(node, MappingNode):
-            if node.tag != YAML_TAG + "map":
+            if node.tag != MAP_TAG:
                 raise self.tag_error(node)
             return self.mapping(node, depth, indent, flow)
         raise self.fail(
             node, "unsupported YAML node"
         )  # pragma: no cover - composer makes no others
 
+    def check_alias(self, node: Node) -> None:
+        assert self.seen is not None
+        if id(node) in self.seen:
+            raise self.fail(
+                node, "anchors and aliases (&name, *name) are not allowed; write the value out"
+            )
+        self.seen.add(id(node))
+
     def scalar(self, node: ScalarNode, indent: int, flow: bool) -> Any:
-        if node.tag == YAML_TAG + "merge":
-            raise self.fail(node, "merge keys (<<) are not allowed; write the keys out")
         if node.tag not in PLAIN_TAGS:
+            if node.tag == MERGE_TAG:
+                raise self.fail(node, "merge keys (<<) are not allowed; write the keys out")
             raise self.tag_error(node)
         value: str = node.value
         style = node.style
@@ -488,19 +495,17 @@ class _Constructor:
 
     def mapping(self, node: MappingNode, depth: int, indent: int, flow: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "keys must be plain text, not lists or mappings")
+            if self.seen is not None:
+                self.check_alias(key_node)
             key = self.scalar(key_node, indent, flow)
             if key is None or isinstance(key, bool):
                 key = key_node.value
-            if id(key_node) in self.seen:
-                raise self.fail(key_node, "anchors and aliases (&name, *name) are not allowed")
-            self.seen.add(id(key_node))
-            if key in first_seen:
-                line, _ = self.position(first_seen[key])
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key_node.value)
+                line, _ = self.position(first)
                 raise self.fail(key_node, f"duplicate key {key!r}; first defined on line {line}")
-            first_seen[key] = key_node
             result[key] = self.construct(value_node, depth + 1, indent, flow)
         return result
