@@ -503,20 +503,20 @@ def md_escape(value: Any) -> MarkdownText:
     return _md_escape_text(str(value))
 
 
-_MD_ANYTHING = re.compile(r"[\\`*\[\]|~_&<\n\r]|^[\s#>+=\d-]|\s$")
+# everything md_escape changes, including every line boundary str.splitlines knows
+_MD_ANYTHING = re.compile(r"[\\`*\[\]|~_&<\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|^[\s#>+=\d-]|\s$")
 
 
 @functools.lru_cache(maxsize=8192)
 def _md_escape_text(text: str) -> MarkdownText:
     if not _MD_ANYTHING.search(text):
         return MarkdownText(text)  # most text (Chinese sentences) needs nothing
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_UNDERSCORE.sub(r"\\_", text)
     text = _MD_ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;")
     parts = []
-    for line in text.split("\n"):
+    for line in text.splitlines():  # \r\n, \r, \f, U+2028 … all end a line
         core = line.strip()
         if not core:
             continue

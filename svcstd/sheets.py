@@ -267,7 +267,8 @@ def _guide(standard: dict[str, Any], words: dict[str, str]) -> str:
 
 
 def _excel_text(text: str, limit: int) -> str:
-    """Excel refuses prompts over 255 characters and titles over 32."""
+    """Excel refuses prompts over 255 characters, titles over 32, and control characters."""
+    text = _NOT_IN_XLSX.sub("\ufffd", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -285,9 +286,15 @@ def _width(text: str) -> int:
     return len(text) + len(_WIDE_CHAR.findall(text))
 
 
+# Characters an XLSX cell cannot hold (C0 controls but tab, LF, CR); a standard may carry them
+# through YAML escapes such as "\f". They become U+FFFD, visibly, rather than failing the file.
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _text_cell(ws: Any, text: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
+    text = _NOT_IN_XLSX.sub("\ufffd", text)
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"  # never a formula, whatever the text starts with
     if is_formula_like(text):
@@ -297,15 +304,17 @@ def _text_cell(ws: Any, text: str) -> Any:
 
 def _value_cell(ws: Any, value: Cell) -> Any:
     """A plain value where openpyxl cannot mistake it for a formula, else a string cell."""
-    if is_formula_like(value):
+    if isinstance(value, str) and (is_formula_like(value) or _NOT_IN_XLSX.search(value)):
         return _text_cell(ws, value)
     return value
 
 
 # --------------------------------------------------------------------------- XLSForm
 
+# The XML NameStartChar ranges, less U+00C0–U+00D6: pyxform 4.5's regex has a typo for that
+# range and rejects those letters, so they are mapped like any other invalid character.
 _NAME_START = (
-    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "A-Z_a-z\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _NAME_CHAR = _NAME_START + r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"

@@ -6,6 +6,8 @@ change, run `SVCSTD_UPDATE_GOLDEN=1 pytest tests/test_render_documents.py` and r
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from html.parser import HTMLParser
@@ -153,3 +155,76 @@ def test_english_labels():
 def test_css_string_cannot_break_out():
     assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c \\2f style\\3e "'
     assert css_string("home-visit v3.2") == '"home\\2d visit v3\\2e 2"'
+
+
+# --------------------------------------------------------------------------- any text at all
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from svcstd.model import StandardFile  # noqa: E402
+from svcstd.sheets import FORMULA_STARTS, csv_bytes, results_sheet  # noqa: E402
+
+TRICKY = "|<>[]()*_`~#\\&=+-@!\n\r\t ＝＋－＠　一二红线✓"
+texts = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"), max_size=40)
+ids = st.text(alphabet=st.sampled_from("AZaz09-_.|=+@<&"), min_size=1, max_size=8)
+
+
+@st.composite
+def standards(draw):
+    count = draw(st.integers(1, 4))
+    standard_ids = draw(st.lists(ids, min_size=count, max_size=count, unique=True))
+    items = [
+        {
+            "id": standard_id,
+            "what": draw(texts),
+            "who": draw(texts),
+            "when": draw(texts),
+            "how": draw(texts),
+            "check": draw(texts),
+            "critical": draw(st.booleans()),
+            "customer_text": draw(st.none() | texts),
+            "measure": draw(
+                st.sampled_from(
+                    [{"kind": "yes_no"}, {"kind": "duration", "unit": "s", "max": 30}, None]
+                )
+            ),
+        }
+        for standard_id in standard_ids
+    ]
+    return StandardFile.model_validate(
+        {
+            "svcstd": 1,
+            "id": draw(ids),
+            "title": draw(texts.filter(str.strip)),
+            "version": draw(texts),
+            "inspection": {"by": draw(texts), "method": draw(texts)},
+            "stages": [
+                {
+                    "id": "s",
+                    "name": draw(texts.filter(str.strip)),
+                    "steps": [
+                        {"id": "t", "name": draw(texts.filter(str.strip)), "standards": items}
+                    ],
+                }
+            ],
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=standards())
+def test_any_text_keeps_tables_tags_and_cells_intact(doc):
+    view = build_view(doc)
+    markdown = render_builtin("checklist", "md", view)
+    for row in (line for line in markdown.splitlines() if line.startswith("|")):
+        assert re.sub(r"\\.", "", row).count("|") == 6, row
+    for kind in KINDS:
+        parsed = _Collector()
+        parsed.feed(render_builtin(kind, "html", build_view(doc, kind=kind)))
+        assert not {"script", "img", "iframe", "svg"} & set(parsed.tags)
+        assert not [name for name, _ in parsed.attrs if name.startswith("on")]
+        assert parsed.tags.count("style") == 1 and "</style" not in parsed.style
+    rows = list(csv.reader(io.StringIO(csv_bytes(results_sheet(view, "wide")).decode("utf-8-sig"))))
+    assert len(rows) == 1
+    assert not [cell for cell in rows[0] if cell.startswith(FORMULA_STARTS)]

@@ -383,3 +383,71 @@ def test_phone_export_reads_back(sample, tmp_path, separator):
     assert {key: verdict for key, (_, verdict, _) in seen.items()} == {
         key: meaning for key, (_, meaning) in FILLED.items()
     }
+
+
+def test_control_characters_do_not_break_workbooks(tmp_path):
+    """YAML escapes like "\\f" can put characters into a standard that XLSX cannot hold."""
+    text = (DATA / "sample.yaml").read_text(encoding="utf-8")
+    text = text.replace("what: 出示工牌", 'what: "出示\\f工牌\\x1f"')
+    standard = tmp_path / "controls.yaml"
+    standard.write_text(text, encoding="utf-8")
+    view = build_view(load_standard(standard))
+    for shape in ("long", "wide"):
+        path = tmp_path / f"{shape}.xlsx"
+        path.write_bytes(xlsx_bytes(results_sheet(view, shape), view))
+        prompts = [v.prompt for v in load_workbook(path).active.data_validations.dataValidation]
+        assert any("出示\ufffd工牌\ufffd" in prompt for prompt in prompts)
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(xlsform_bytes(xlsform(view)))
+    labels = [row[2].value for row in load_workbook(path)["survey"].iter_rows()]
+    assert "【红线】 RH-02 出示\ufffd工牌" in labels  # a trailing control character is trimmed
+    convert(path)
+
+
+# --------------------------------------------------------------------------- any ids at all
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from svcstd.model import StandardFile  # noqa: E402
+
+weird_ids = st.text(
+    alphabet=st.sampled_from("Aa09-_.|=+@:#·上门${}") | st.characters(codec="utf-8"),
+    min_size=1,
+    max_size=6,
+).filter(
+    lambda text: text.strip() == text and "/" not in text and not any(c.isspace() for c in text)
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    stage_ids=st.lists(weird_ids, min_size=1, max_size=3, unique=True),
+    standard_ids=st.lists(weird_ids, min_size=1, max_size=5, unique=True),
+    text=st.text(max_size=30),
+)
+def test_any_ids_make_a_form_pyxform_accepts(tmp_path_factory, stage_ids, standard_ids, text):
+    stages = [
+        {"id": stage_id, "name": f"S{n}", "steps": [{"id": "t", "name": "T", "standards": []}]}
+        for n, stage_id in enumerate(stage_ids)
+    ]
+    for n, standard_id in enumerate(standard_ids):
+        measure = {"kind": "yes_no"} if n % 2 else {"kind": "count", "min": 1}
+        stages[n % len(stages)]["steps"][0]["standards"].append(
+            {"id": standard_id, "what": text, "check": text, "measure": measure}
+        )
+    doc = StandardFile.model_validate(
+        {
+            "svcstd": 1,
+            "id": standard_ids[0],
+            "title": text.strip() or "T",
+            "version": text,
+            "stages": stages,
+        }
+    )
+    form = xlsform(build_view(doc))
+    names = [row["name"] for row in form.survey if row["type"] != "end_group"]
+    assert len({str(name).casefold() for name in names}) == len(names)
+    path = tmp_path_factory.mktemp("form") / "form.xlsx"
+    path.write_bytes(xlsform_bytes(form))
+    convert(path)
