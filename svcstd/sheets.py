@@ -96,6 +96,9 @@ class Sheet:
     header: list[str]
     rows: list[list[Cell]]
     lang: str
+    # a title row above the header: which standard and version the sheet was made from
+    # (`svcstd score` looks for the header below such a row)
+    title: str = ""
     # per standard column (wide) or per row (long): the standard's view, for prompts and comments
     column_standards: dict[int, dict[str, Any]] = field(default_factory=dict)
     row_standards: list[dict[str, Any]] = field(default_factory=list)
@@ -107,6 +110,7 @@ def results_sheet(view: dict[str, Any], shape: Shape) -> Sheet:
     lang = view["lang"]
     labels = META_LABELS[lang]
     standards = view["standards"]
+    title = sheet_title(view)
     if shape == "long":
         header = [labels[key] for key in LONG_COLUMNS]
         standard_at = LONG_COLUMNS.index("standard")
@@ -119,6 +123,7 @@ def results_sheet(view: dict[str, Any], shape: Shape) -> Sheet:
             header,
             rows,
             lang,
+            title,
             row_standards=list(standards),
             result_column=LONG_COLUMNS.index("result"),
         )
@@ -129,14 +134,25 @@ def results_sheet(view: dict[str, Any], shape: Shape) -> Sheet:
             columns[len(header)] = item
             header.append(item["id"])
         header.extend(labels[key] for key in WIDE_AFTER)
-        return Sheet(header, [], lang, column_standards=columns)
+        return Sheet(header, [], lang, title, column_standards=columns)
     raise SvcstdError(f"--shape must be long or wide, not {shape!r}")
+
+
+def sheet_title(view: dict[str, Any]) -> str:
+    """ "上门服务标准 · home-visit v3.2 · 检查表": the text a result is traced back to."""
+    words = FORM_WORDS[view["lang"]]
+    version = f" v{view['version']}" if view["version"] else ""
+    parts = [view["title"], f"{view['id']}{version}", words["checklist"]]
+    filters = [value for value in (view["filters"]["stage"], view["filters"]["role"]) if value]
+    return " · ".join(parts + filters)
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
     """UTF-8 with a BOM (so Excel on Windows reads the Chinese), CRLF rows, formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    if sheet.title:
+        writer.writerow([neutralise(sheet.title)])
     writer.writerow([neutralise(cell) for cell in sheet.header])
     for row in sheet.rows:
         writer.writerow(
@@ -154,7 +170,8 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     words = FORM_WORDS[sheet.lang]
     book = Workbook(write_only=True)
     ws = book.create_sheet(words["sheet"])
-    ws.freeze_panes = "A2"
+    first_row = 2 if sheet.title else 1
+    ws.freeze_panes = f"A{first_row + 1}"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E8F1FB")
     red_fill = PatternFill("solid", fgColor="FDECEA")
@@ -169,6 +186,10 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
+    if sheet.title:
+        title_cell = _text_cell(ws, sheet.title)
+        title_cell.font = Font(bold=True, size=13)
+        ws.append([title_cell])
     # the header is styled; what each standard column means is the input prompt of its cells
     header_cells = []
     for index, title in enumerate(sheet.header):
@@ -182,9 +203,8 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     validations = _Validations(sheet.lang)
     if sheet.row_standards:
         result_letter = get_column_letter(sheet.result_column + 1)
-        for number, (row, standard) in enumerate(
-            zip(sheet.rows, sheet.row_standards, strict=True), start=2
-        ):
+        rows = zip(sheet.rows, sheet.row_standards, strict=True)
+        for number, (row, standard) in enumerate(rows, start=first_row + 1):
             cells = [_value_cell(ws, value) for value in row]
             if standard["critical"]:
                 cells[LONG_COLUMNS.index("standard")] = marked = _text_cell(ws, standard["id"])
@@ -194,7 +214,7 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     else:
         for column, standard in sheet.column_standards.items():
             letter = get_column_letter(column + 1)
-            validations.add(standard, f"{letter}2:{letter}1000", words)
+            validations.add(standard, f"{letter}{first_row + 1}:{letter}1000", words)
     for validation in validations.all():
         ws.data_validations.append(validation)
     buffer = io.BytesIO()

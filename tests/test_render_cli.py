@@ -80,9 +80,9 @@ def test_text_goes_to_stdout_as_utf8(kind, fmt):
 def test_csv_goes_to_stdout():
     result = render("checklist", SAMPLE, "--format", "csv", "--shape", "wide")
     assert result.exit_code == 0
-    assert result.stdout_bytes.decode("utf-8-sig").startswith(
-        "检查编号,日期,网点,员工,检查员,RH-01"
-    )
+    title, header = result.stdout_bytes.decode("utf-8-sig").splitlines()
+    assert title == "营业厅服务标准（测试） · sample-hall v1.10 · 检查表"
+    assert header.startswith("检查编号,日期,网点,员工,检查员,RH-01")
 
 
 @pytest.mark.parametrize(

@@ -49,9 +49,12 @@ def sample():
     return load_standard(DATA / "sample.yaml")
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
+def csv_rows(data: bytes, title: bool = False) -> list[list[str]]:
+    """The rows of a CSV sheet, without its one-cell title row unless `title`."""
     assert data.startswith("\ufeff".encode())  # Excel on Windows needs the BOM for Chinese
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows[0]) == 1  # the title row
+    return rows if title else rows[1:]
 
 
 # --------------------------------------------------------------------------- shape
@@ -64,6 +67,14 @@ def test_long_sheet_shape(sample, lang):
     standard_at = LONG_COLUMNS.index("standard")
     assert [row[standard_at] for row in rows[1:]] == list(FILLED)
     assert all(cell == "" for row in rows[1:] for i, cell in enumerate(row) if i != standard_at)
+
+
+def test_title_row_names_standard_version_and_filters(sample):
+    rows = csv_rows(csv_bytes(results_sheet(build_view(sample), "long")), title=True)
+    assert rows[0] == ["营业厅服务标准（测试） · sample-hall v1.10 · 检查表"]
+    view = build_view(sample, lang="en", stage="serve", role="值班长")
+    rows = csv_rows(csv_bytes(results_sheet(view, "wide")), title=True)
+    assert rows[0] == ["营业厅服务标准（测试） · sample-hall v1.10 · checklist · serve · 值班长"]
 
 
 def test_every_header_is_one_the_reader_knows(sample):
@@ -119,13 +130,17 @@ def test_xlsx_text_is_string_cells_with_excel_quote_prefix(tmp_path):
     path = tmp_path / "sheet.xlsx"
     path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
     sheet = load_workbook(path).active
-    formula_cell = sheet.cell(1, 6)
+    assert (
+        sheet.cell(1, 1).value
+        == '<script>alert(1)</script> | 标题 · hostile v9"</style><script>alert(2)</script>\\ · 检查表'
+    )
+    formula_cell = sheet.cell(2, 6)
     assert formula_cell.value == "=1+1"  # the id itself, exact, so it reads back
     assert formula_cell.data_type == "s"
     assert formula_cell.quotePrefix is True
-    assert sheet.cell(1, 7).value == "-7" and sheet.cell(1, 7).quotePrefix is True
-    assert sheet.cell(1, 1).quotePrefix is False
-    assert all(cell.data_type == "s" for cell in sheet[1])
+    assert sheet.cell(2, 7).value == "-7" and sheet.cell(2, 7).quotePrefix is True
+    assert sheet.cell(2, 1).quotePrefix is False
+    assert all(cell.data_type == "s" for cell in sheet[2])
 
 
 def test_xlsx_guides_the_inspector(sample, tmp_path):
@@ -133,16 +148,17 @@ def test_xlsx_guides_the_inspector(sample, tmp_path):
     path = tmp_path / "long.xlsx"
     path.write_bytes(xlsx_bytes(results_sheet(view, "long"), view))
     sheet = load_workbook(path).active
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3"
+    assert sheet["A1"].value == "营业厅服务标准（测试） · sample-hall v1.10 · 检查表"
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     result_column = "G"  # LONG_COLUMNS: result is the 7th
-    first = validations[f"{result_column}2"]
+    first = validations[f"{result_column}3"]
     assert first.promptTitle == "RH-01" and "≤ 10 秒" in first.prompt
     assert first.type == "decimal" and first.operator == "greaterThanOrEqual"
-    red_line = validations[f"{result_column}3"]
+    red_line = validations[f"{result_column}4"]
     assert red_line.type == "list" and red_line.formula1 == '"合格,不合格,不适用"'
     assert "【红线】" in red_line.prompt
-    rating = validations[f"{result_column}6"]
+    rating = validations[f"{result_column}7"]
     assert (rating.formula1, rating.formula2) == ("1", "5")
 
 
@@ -152,9 +168,9 @@ def test_xlsx_wide_prompts_each_standard_column(sample, tmp_path):
     path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
     sheet = load_workbook(path).active
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
-    assert sorted(validations) == [f"{c}2:{c}1000" for c in "FGHIJK"]
-    assert "客户进门时主动问候" in validations["F2:F1000"].prompt
-    assert sheet["G1"].fill.fgColor.rgb.endswith("FDECEA")  # the red line's column
+    assert sorted(validations) == [f"{c}3:{c}1000" for c in "FGHIJK"]
+    assert "客户进门时主动问候" in validations["F3:F1000"].prompt
+    assert sheet["G2"].fill.fgColor.rgb.endswith("FDECEA")  # the red line's column
 
 
 # --------------------------------------------------------------------------- round trip
@@ -213,16 +229,16 @@ def assert_round_trip(seen) -> None:
 
 
 def test_round_trip_long_csv(sample, tmp_path):
-    blank = csv_rows(csv_bytes(results_sheet(build_view(sample), "long")))
+    title, *blank = csv_rows(csv_bytes(results_sheet(build_view(sample), "long")), title=True)
     path = tmp_path / "long.csv"
-    write_csv(path, fill_long(blank))
+    write_csv(path, [title, *fill_long(blank)])
     assert_round_trip(read_back(sample, path))
 
 
 def test_round_trip_wide_csv(sample, tmp_path):
-    blank = csv_rows(csv_bytes(results_sheet(build_view(sample), "wide")))
+    title, header = csv_rows(csv_bytes(results_sheet(build_view(sample), "wide")), title=True)
     path = tmp_path / "wide.csv"
-    write_csv(path, fill_wide(blank[0]))
+    write_csv(path, [title, *fill_wide(header)])
     assert_round_trip(read_back(sample, path))
 
 
@@ -230,11 +246,11 @@ def test_round_trip_long_xlsx(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "long.xlsx"
     path.write_bytes(xlsx_bytes(results_sheet(view, "long"), view))
-    blank = [[c.value or "" for c in row] for row in load_workbook(path).active.iter_rows()]
+    _, *blank = [[c.value or "" for c in r] for r in load_workbook(path).active.iter_rows()]
     filled = fill_long(blank)
     fill_xlsx(
         path,
-        {(r + 1, c + 1): v for r, row in enumerate(filled) for c, v in enumerate(row) if r and v},
+        {(r + 2, c + 1): v for r, row in enumerate(filled) for c, v in enumerate(row) if r and v},
     )
     assert_round_trip(read_back(sample, path))
 
@@ -243,9 +259,9 @@ def test_round_trip_wide_xlsx(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "wide.xlsx"
     path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
-    header = [c.value for c in next(load_workbook(path).active.iter_rows())]
+    header = [c.value for c in load_workbook(path).active[2]]
     row = fill_wide(header)[1]
-    fill_xlsx(path, {(2, c + 1): v for c, v in enumerate(row) if v})
+    fill_xlsx(path, {(3, c + 1): v for c, v in enumerate(row) if v})
     assert_round_trip(read_back(sample, path))
 
 
