@@ -241,6 +241,25 @@ def test_user_template_through_the_cli(tmp_path):
     assert result.stdout == "<ul><li>RH-02</li><li>RH-05</li></ul>"
 
 
+@pytest.mark.parametrize(
+    ("template", "output", "escaped"),
+    [
+        ("plain.j2", "out.html", True),  # no hint in the template's name: the output's suffix
+        ("plain.j2", "out.md", False),
+        ("page.html.j2", "out.txt", True),  # the template's name says HTML
+        ("notes.md.j2", "out.html", False),  # … or Markdown, whatever the output is called
+    ],
+)
+def test_user_template_escaping_follows_its_name_then_the_output(
+    tmp_path, template, output, escaped
+):
+    path = tmp_path / template
+    path.write_text("{{ '<b>' }}", encoding="utf-8")
+    target = tmp_path / output
+    assert render("checklist", SAMPLE, "--template", str(path), "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == ("&lt;b&gt;" if escaped else "&lt;b>")
+
+
 def test_real_process_exit_code_and_start_up_imports(tmp_path):
     """The installed entry point: exit 2 with one line; importing the CLI loads no Jinja2/openpyxl."""
     code = "import sys, svcstd.cli; print(sorted(m for m in ('jinja2', 'openpyxl') if m in sys.modules))"

@@ -90,8 +90,10 @@ def choose_format(
             raise SvcstdError(
                 f"unknown --format {output_format!r} for {kind}; choose one of {', '.join(allowed)}"
             )
-    elif template is not None:
-        fmt = "html" if ".htm" in template.name.lower() else "md"
+    elif template is not None and (
+        ".htm" in template.name.lower() or ".md" in template.name.lower()
+    ):
+        fmt = "html" if ".htm" in template.name.lower() else "md"  # escaping follows the template
     elif output is not None and output.suffix.lower() in SUFFIX_FORMATS:
         fmt = SUFFIX_FORMATS[output.suffix.lower()]
         if fmt not in allowed:
