@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from svcstd.errors import SourceError
 
@@ -47,7 +47,7 @@ def _untyped(base: Any) -> Any:
     expression per scalar to find ints, floats, dates — a third of the parse time, for
     types svcstd never builds. Only `<<` (to refuse merge keys) is still recognised."""
 
-    class UntypedLoader(base):  # type: ignore[misc, valid-type]
+    class UntypedLoader(base):  # type: ignore[misc]
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
                 if implicit[0]:
@@ -285,7 +285,9 @@ def _check_depth(loader: Any, text: str, file: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                line, column = _text_position(text, event.start_mark.index)
+                line, column = _text_position(
+                    text, event.start_mark.index if event.start_mark else 0
+                )
                 message = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
                 raise SourceError(file, line, column, message)
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -376,6 +378,8 @@ class _Constructor:
             self.check_alias(node)
         if isinstance(node, ScalarNode):
             return self.scalar(node, indent, flow)
+        if not isinstance(node, CollectionNode):  # pragma: no cover - the composer makes none
+            raise self.fail(node, "unsupported YAML node")
         if node.flow_style:
             if not flow and self.spec_checks:
                 self.check_continuation(node, indent, "a [ … ] or { … } list")
@@ -472,7 +476,7 @@ class _Constructor:
             if len(line) > deepest:
                 deepest, deepest_line = len(line), number
 
-    def record_span(self, node: Node) -> None:
+    def record_span(self, node: ScalarNode) -> None:
         first, last = node.start_mark.line, node.end_mark.line
         if any(first <= number <= last for number in self.glued_comment_lines):
             header = first if node.style in ("|", ">") else None
