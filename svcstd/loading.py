@@ -57,7 +57,10 @@ def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
     got = _show(item["input"])
     if kind == "bool_type":
         return f"{where}: write true or false (got {got})"
-    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "finite_number"):
+    if (
+        kind in ("float_parsing", "int_parsing", "float_type", "int_type", "finite_number")
+        and name != "target"
+    ):
         return f"{where}: write a plain number (got {got})"
     if kind == "int_parsing_size":
         return f"{where}: number too long (got {got})"
@@ -67,6 +70,11 @@ def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
         return f"{where}: write a real date as YYYY-MM-DD (got {got}{detail})"
     if kind == "string_type":
         return f"{where}: expected text; put quotes around {got}"
+    if name == "target" and kind in ("less_than_equal", "greater_than_equal", "float_parsing"):
+        return f'{where}: a target is the share of encounters that must pass: 0–1 or a percentage such as "95%" (got {got})'
+    if kind == "literal_error":
+        expected = (item.get("ctx") or {}).get("expected", "")
+        return f"{where}: must be one of {expected} (got {got})"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         shape = "a list (- item)" if kind == "list_type" else "a mapping (key: value)"
         return f"{where}: expected {shape}, got {_shape(item['input'])}"
@@ -118,7 +126,9 @@ def describe(data: Any, path: tuple[str | int, ...]) -> str:
         else:
             rest.append(str(seg))
             node = None
-    return f"{label}, {'.'.join(rest)}" if rest else label
+    if not rest:
+        return label
+    return ".".join(rest) if label == "the top level" else f"{label}, {'.'.join(rest)}"
 
 
 def _siblings(path: tuple[str | int, ...]) -> list[str]:

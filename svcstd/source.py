@@ -256,6 +256,8 @@ def _run_parser(text: str, file: str, action: Any) -> Any:
         problem = error.problem or error.context or "invalid YAML"
         if "but found another document" in str(error):
             problem = "more than one YAML document; keep one standard per file"
+        elif problem.startswith("mapping values are not allowed"):
+            problem += " (text containing ': ' must be quoted, or use a full-width '：')"
         line, column = _text_position(text, min(mark.index, len(text))) if mark else (1, 1)
         raise SourceError(file, line, column, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
