@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -183,20 +184,24 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
         )
         widths[sheet.result_column] = 14
         widths[LONG_COLUMNS.index("note")] = 30
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    _set_widths(ws, widths)
 
     if sheet.title:
         title_cell = _text_cell(ws, sheet.title)
         title_cell.font = Font(bold=True, size=13)
         ws.append([title_cell])
-    # the header is styled; what each standard column means is the input prompt of its cells
+    # the header is styled; what each standard column means is the input prompt of its cells.
+    # Styles are set once and copied: setting a Font per cell costs ~20 µs each.
+    plain_header, red_header = _text_cell(ws, ""), _text_cell(ws, "")
+    plain_header.font = red_header.font = bold
+    plain_header.fill, red_header.fill = fill, red_fill
     header_cells = []
     for index, title in enumerate(sheet.header):
         cell = _text_cell(ws, title)
-        cell.font = bold
         standard = sheet.column_standards.get(index)
-        cell.fill = red_fill if standard and standard["critical"] else fill
+        model = red_header if standard and standard["critical"] else plain_header
+        cell._style = copy(model._style)  # openpyxl's own way to share a style
+        cell.quotePrefix = is_formula_like(title)
         header_cells.append(cell)
     ws.append(header_cells)
 
@@ -220,6 +225,21 @@ def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _set_widths(ws: Any, widths: list[int]) -> None:
+    """Column widths, one `<col>` per run of equal widths (a wide sheet has hundreds)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.dimensions import ColumnDimension
+
+    start = 0
+    for index in range(1, len(widths) + 1):
+        if index == len(widths) or widths[index] != widths[start]:
+            letter = get_column_letter(start + 1)
+            ws.column_dimensions[letter] = ColumnDimension(
+                ws, index=letter, min=start + 1, max=index, width=widths[start]
+            )
+            start = index
 
 
 class _Validations:
