@@ -204,6 +204,125 @@ def render_promise(
 # svcstd.commands.score: `svcstd score`, `svcstd sample`, `svcstd demo`
 
 
+@app.command()
+def score(
+    results: Annotated[list[Path], typer.Argument(help="inspection results: CSV or XLSX files")],
+    standard: Annotated[
+        list[Path], typer.Option("--standard", "-s", help="the standard file(s) to score against")
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="group by site, staff, inspector, stage, factor, month, week or a column"
+        ),
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="table | json | csv | md | html")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write to FILE (default: stdout)")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="write every rejected row, with its row number and reason")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="exit 1 if any entry is rejected")
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="CSV encoding (default: UTF-8, else GB18030)")
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV delimiter (default: sniffed: , ; or tab)")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX sheet name or number (default: the one with results)")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", help="map a column: NAME=HEADER, e.g. result=得分 (repeatable)"),
+    ] = None,
+    na_as: Annotated[
+        str, typer.Option("--na-as", help="N/A results: exclude (default) or pass")
+    ] = "exclude",
+    lang: Annotated[
+        str | None, typer.Option(help="zh | en (default: the standard's language)")
+    ] = None,
+) -> None:
+    """Score inspection results: compliance per standard, scores per group, nothing lost."""
+    from svcstd.commands.score import run_score
+
+    try:
+        code = run_score(
+            results,
+            standard,
+            by=by,
+            output_format=output_format,
+            output=output,
+            rejects=rejects,
+            strict=strict,
+            encoding=encoding,
+            delimiter=delimiter,
+            sheet=sheet,
+            columns=column,
+            na_as=na_as,
+            lang=lang,
+        )
+    except SvcstdError as error:
+        fail(error)
+    raise typer.Exit(code)
+
+
+@app.command()
+def sample(
+    standard: Annotated[Path, typer.Argument(help="the standard file (YAML)")],
+    inspections: Annotated[int, typer.Option(help="how many inspections")] = 60,
+    seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same file")] = 1,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write to FILE (default: stdout)")
+    ] = None,
+    output_format: Annotated[str | None, typer.Option("--format", help="csv | xlsx")] = None,
+    shape: Annotated[
+        str, typer.Option(help="long (a row per result) | wide (a column per standard)")
+    ] = "long",
+    lang: Annotated[
+        str | None, typer.Option(help="zh | en headers (default: the standard's language)")
+    ] = None,
+) -> None:
+    """Generate realistic inspection results for a standard, to try `svcstd score` on."""
+    from svcstd.commands.score import run_sample
+
+    try:
+        code = run_sample(
+            standard,
+            inspections=inspections,
+            seed=seed,
+            output=output,
+            output_format=output_format,
+            shape=shape,
+            lang=lang,
+        )
+    except SvcstdError as error:
+        fail(error)
+    raise typer.Exit(code)
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="folder for the demo files (default: ./svcstd-demo)"),
+    ] = None,
+) -> None:
+    """The main job on a bundled standard: validate, sample results, score, write the report."""
+    from svcstd.commands.score import run_demo
+
+    try:
+        code = run_demo(out)
+    except SvcstdError as error:
+        fail(error)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point of the `svcstd` script and `python -m svcstd`."""
     try:

@@ -1,0 +1,380 @@
+"""`svcstd score`, `svcstd sample`, `svcstd demo`: options in, the core called, output out.
+
+Outputs are written atomically (a temporary file beside the target, then `os.replace`) and
+never over an input; the rejects file is streamed the same way, so a run over millions of rows
+keeps every rejected row without holding them in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from svcstd.errors import EXIT_FINDINGS, EXIT_OK, SvcstdError
+
+SCORE_FORMATS = ("table", "json", "csv", "md", "html")
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
+PROGRESS_BYTES = 32 * 1024 * 1024  # show a progress bar on a terminal above this input size
+REJECT_COLUMNS = ("file", "row", "inspection", "standard", "value", "reason")
+
+
+def run_score(
+    results: list[Path],
+    standards: list[Path],
+    *,
+    by: str | None = None,
+    output_format: str | None = None,
+    output: Path | None = None,
+    rejects: Path | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    columns: list[str] | None = None,
+    na_as: str = "exclude",
+    lang: str | None = None,
+) -> int:
+    """Score result files against standards, print or write the report, return the exit code."""
+    from svcstd.results import Catalog, ReadOptions, parse_column_options
+    from svcstd.scoring import ScoreOptions, Scorer, parse_by, read_options_for
+
+    fmt = _score_format(output_format, output)
+    if na_as not in ("exclude", "pass"):
+        raise SvcstdError(f"--na-as must be exclude or pass, not {na_as!r}")
+    if lang not in (None, "zh", "en"):
+        raise SvcstdError(f"--lang must be zh or en, not {lang!r}")
+    if not results:
+        raise SvcstdError("give at least one results file (CSV or XLSX)")
+    if not standards:
+        raise SvcstdError("give the standard the results are scored against: --standard FILE")
+    inputs = [*results, *standards]
+    for target in (output, rejects):
+        if target is not None:
+            check_target(target, inputs)
+    if output is not None and rejects is not None and _same_path(output, rejects):
+        raise SvcstdError("-o and --rejects name the same file", str(output))
+    for path in results:
+        if path.is_dir():
+            raise SvcstdError("is a folder; give result files (CSV or XLSX)", str(path))
+        if not path.exists():
+            raise SvcstdError("no such file", str(path))
+
+    catalog = Catalog([(str(path), _load(path)) for path in standards])
+    by_names = parse_by(by)
+    base = ReadOptions(
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        columns=parse_column_options(columns or [], catalog),
+    )
+    read_options = read_options_for(by_names, base)
+    report = _score_files(
+        results,
+        catalog,
+        read_options,
+        ScoreOptions(na_as=na_as, by=by_names),
+        Scorer,
+        rejects,
+    )
+    language = lang or catalog.files[0][1].language
+    _emit(report, fmt, output, language)
+    rejected = report["summary"]["rejected"]
+    if rejected and fmt != "table" and output is None:
+        pass  # the report itself says so; stderr stays quiet for pipes
+    elif rejected and not rejects:
+        print(
+            f"svcstd: {rejected} entries rejected; write them out with --rejects FILE",
+            file=sys.stderr,
+        )
+    return EXIT_FINDINGS if strict and rejected else EXIT_OK
+
+
+def _score_files(
+    results: list[Path],
+    catalog: Any,
+    read_options: Any,
+    score_options: Any,
+    scorer_class: Any,
+    rejects: Path | None,
+) -> dict[str, Any]:
+    """Stream every file through the scorer; rejected rows go straight to --rejects."""
+    from svcstd.results import read_results
+
+    writer = _RejectsFile(rejects) if rejects is not None else None
+    total = sum(path.stat().st_size for path in results)
+    progress = _progress(total)
+    # rows arrive in chunks of thousands of lists: collect garbage rarely (no cycles are made)
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        scorer = scorer_class(
+            catalog,
+            score_options,
+            read_options.meta_names,
+            writer.write if writer is not None else None,
+        )
+        done = 0
+        for index, path in enumerate(results):
+            for batch in read_results(path, catalog, read_options, index, str(path)):
+                scorer.add(batch)
+                if progress is not None:
+                    progress(done + batch.source.position)
+            done += path.stat().st_size
+        report: dict[str, Any] = scorer.finish()
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+        if progress is not None:
+            progress(None)
+    if writer is not None:
+        writer.commit()
+        report["summary"]["rejects_file"] = str(rejects)
+    return report
+
+
+def _progress(total: int) -> Callable[[int | None], None] | None:
+    """A progress bar on stderr for large inputs, only when stderr is a terminal."""
+    if total < PROGRESS_BYTES or not sys.stderr.isatty() or os.environ.get("SVCSTD_NO_PROGRESS"):
+        return None
+    from svcstd.reports.score_table import progress_bar
+
+    return progress_bar(total)
+
+
+def _load(path: Path) -> Any:
+    from svcstd.loading import load_standard
+
+    if path.is_dir():
+        raise SvcstdError("is a folder; give a standard file (*.yaml) with --standard", str(path))
+    return load_standard(path)
+
+
+def _score_format(output_format: str | None, output: Path | None) -> str:
+    if output_format is None:
+        if output is not None and output.suffix.casefold() in SUFFIX_FORMATS:
+            return SUFFIX_FORMATS[output.suffix.casefold()]
+        return "table"
+    if output_format not in SCORE_FORMATS:
+        raise SvcstdError(
+            f"unknown format {output_format!r}; choose one of {', '.join(SCORE_FORMATS)}"
+        )
+    return output_format
+
+
+def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> None:
+    if fmt == "table":
+        from svcstd.reports.score_table import render_table
+
+        if output is None:
+            render_table(report, lang, sys.stdout)
+            return
+        buffer = io.StringIO()
+        render_table(report, lang, buffer, width=120)
+        write_atomic(output, buffer.getvalue().encode("utf-8"))
+        return
+    from svcstd.reports.scores import render
+
+    text = render(report, fmt, lang)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        data = text.encode("utf-8")
+        if fmt == "csv":
+            data = b"\xef\xbb\xbf" + data  # Excel on Windows reads the Chinese
+        write_atomic(output, data)
+
+
+class _RejectsFile:
+    """Rejected rows streamed as CSV into a temporary file, renamed into place at the end."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        parent = target.parent if str(target.parent) else Path(".")
+        try:
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit or discard
+                "w",
+                encoding="utf-8-sig",
+                newline="",
+                dir=parent,
+                prefix=f".{target.name}.",
+                suffix=".tmp",
+                delete=False,
+            )
+        except OSError as error:
+            raise SvcstdError(f"cannot write: {error.strerror or error}", str(target)) from None
+        self.handle: IO[str] = handle
+        self.temp = Path(handle.name)
+        self.writer = csv.writer(handle, lineterminator="\r\n")
+        self.writer.writerow(REJECT_COLUMNS)
+
+    def write(self, reject: Any) -> None:
+        from svcstd.reports.scores import safe_cell
+
+        self.writer.writerow(
+            [
+                safe_cell(reject.file),
+                reject.row,
+                safe_cell(reject.inspection),
+                safe_cell(reject.standard),
+                safe_cell(reject.value),
+                safe_cell(reject.reason),
+            ]
+        )
+
+    def commit(self) -> None:
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.temp, _mode(self.target))
+            os.replace(self.temp, self.target)
+        except OSError as error:
+            self.discard()
+            raise SvcstdError(
+                f"cannot write: {error.strerror or error}", str(self.target)
+            ) from None
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def _mode(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_target(output: Path, inputs: list[Path]) -> None:
+    """Refuse to write over an input, into a folder, or where no folder exists."""
+    from svcstd.commands.render import check_target as render_check
+
+    render_check(output, inputs)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    from svcstd.commands.render import write_atomic as render_write
+
+    render_write(target, data)
+
+
+# --------------------------------------------------------------------------- sample
+
+
+def run_sample(
+    standard: Path,
+    *,
+    inspections: int = 60,
+    seed: int = 1,
+    output: Path | None = None,
+    output_format: str | None = None,
+    shape: str = "long",
+    lang: str | None = None,
+) -> int:
+    """Write realistic inspection results for a standard (CSV to stdout, or a file)."""
+    from svcstd.sample import SampleOptions, sample_bytes
+
+    fmt = output_format
+    if fmt is None:
+        fmt = "xlsx" if output is not None and output.suffix.casefold() == ".xlsx" else "csv"
+    if fmt not in ("csv", "xlsx"):
+        raise SvcstdError(f"--format must be csv or xlsx, not {fmt!r}")
+    if shape not in ("long", "wide"):
+        raise SvcstdError(f"--shape must be long or wide, not {shape!r}")
+    if lang not in (None, "zh", "en"):
+        raise SvcstdError(f"--lang must be zh or en, not {lang!r}")
+    if not 1 <= inspections <= 1_000_000:
+        raise SvcstdError("--inspections must be between 1 and 1,000,000")
+    if fmt == "xlsx" and output is None:
+        raise SvcstdError("an xlsx sample needs a file: add -o FILE.xlsx")
+    if output is not None:
+        check_target(output, [standard])
+    doc = _load(standard)
+    options = SampleOptions(inspections=inspections, seed=seed, shape=shape, lang=lang)
+    data = sample_bytes(doc, options, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(
+            data.decode("utf-8")
+        )
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def run_demo(out: Path | None = None, standard: str = "home-visit") -> int:
+    """The main job on the bundled standards: validate, sample, score, write the HTML report."""
+    from svcstd.resources import bundled_standards
+    from svcstd.sample import SampleOptions, sample_bytes
+
+    folder = out or Path("svcstd-demo")
+    if folder.exists() and not folder.is_dir():
+        raise SvcstdError("is a file; give a folder for the demo with --out", str(folder))
+    standards_dir = bundled_standards()
+    chosen = standards_dir / f"{standard}.yaml"
+    if not chosen.is_file():
+        candidates = sorted(standards_dir.glob("*.yaml"))
+        if not candidates:
+            raise SvcstdError("no bundled standards found; is svcstd installed completely?")
+        chosen = candidates[0]
+
+    print(f"1. Checking the bundled standards in {standards_dir}")
+    code = _validate(standards_dir)
+    if code != EXIT_OK:
+        print("   (the bundled standards have findings; the demo goes on)")
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = _load(chosen)
+    results = folder / f"{doc.id}-results.csv"
+    print(f"\n2. Inspection results for {chosen.name} ({doc.title}): {results}")
+    options = SampleOptions(inspections=240, seed=2025, shape="long")
+    write_atomic(results, sample_bytes(doc, options, "csv"))
+    report_path = folder / f"{doc.id}-report.html"
+    json_path = folder / f"{doc.id}-report.json"
+    print(f"\n3. Scoring them by site: {report_path}")
+    run_score([results], [chosen], by="site", output_format="html", output=report_path)
+    run_score([results], [chosen], by="site", output_format="json", output=json_path)
+    print(f"\nDone. Open the report: {report_path.resolve().as_uri()}")
+    print(
+        f"Try it on your own results:  svcstd score {results} --standard {chosen} --by site,month"
+    )
+    return EXIT_OK
+
+
+def _validate(folder: Path) -> int:
+    """Validate with `svcstd validate` when it is there, else load every file."""
+    try:
+        from svcstd.commands.validate import run as validate
+    except ImportError:  # pragma: no cover - validate ships with the package
+        for path in sorted(folder.glob("*.yaml")):
+            _load(path)
+        return EXIT_OK
+    sys.stdout.flush()
+    # the examples/ folder holds deliberately flawed standards (one per pitfall): not checked here
+    return validate(sorted(folder.glob("*.yaml")), output_format="text")
