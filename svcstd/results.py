@@ -1056,9 +1056,18 @@ def _find_header(
         if isinstance(found, Layout):
             info.header_row = number
             return found, "", pending[position + 1 :]
-        if seen == 1:
+        if seen == 1 or _names_columns(row, options):
             why = found
+        if _names_columns(row, options):
+            break  # a header that is incomplete: never take a data row below it for one
     return None, why, pending
+
+
+def _names_columns(row: list[str], options: ReadOptions) -> bool:
+    """Whether a row names result-sheet columns (so it is meant as the header)."""
+    aliases = {header_key(alias) for names in META_COLUMNS.values() for alias in names}
+    aliases |= {header_key(header) for header in options.columns.values()}
+    return any(header_key(cell) in aliases for cell in row)
 
 
 class _Builder:

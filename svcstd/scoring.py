@@ -708,10 +708,9 @@ class Scorer:
         ordered: list[dict[str, Any]] = []
         for partition in sorted(partitions, key=_natural_key):
             members = partitions[partition]
-            ranked = sorted(
-                (m for m in members if not m["too_few"] and m["score"] is not None),
-                key=lambda m: -m["score"],
-            )
+            ranked = [m for m in members if not m["too_few"] and m["score"] is not None]
+            ranked.sort(key=lambda m: _natural_key(m["key"].values()))
+            ranked.sort(key=lambda m: -m["score"])  # ties keep the natural order of names
             previous, rank = None, 0
             for position, member in enumerate(ranked, start=1):
                 if member["score"] != previous:
