@@ -208,8 +208,9 @@ def render_promise(
 def score(
     results: Annotated[list[Path], typer.Argument(help="inspection results: CSV or XLSX files")],
     standard: Annotated[
-        list[Path], typer.Option("--standard", "-s", help="the standard file(s) to score against")
-    ],
+        list[Path] | None,
+        typer.Option("--standard", "-s", help="the standard file(s) to score against"),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option(

@@ -27,7 +27,7 @@ REJECT_COLUMNS = ("file", "row", "inspection", "standard", "value", "reason")
 
 def run_score(
     results: list[Path],
-    standards: list[Path],
+    standards: list[Path] | None,
     *,
     by: str | None = None,
     output_format: str | None = None,
@@ -86,9 +86,7 @@ def run_score(
     language = lang or catalog.files[0][1].language
     _emit(report, fmt, output, language)
     rejected = report["summary"]["rejected"]
-    if rejected and fmt != "table" and output is None:
-        pass  # the report itself says so; stderr stays quiet for pipes
-    elif rejected and not rejects:
+    if rejected and rejects is None:
         print(
             f"svcstd: {rejected} entries rejected; write them out with --rejects FILE",
             file=sys.stderr,
