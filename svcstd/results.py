@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from svcstd.errors import SvcstdError
 from svcstd.model import UNIT_SECONDS, Measure, StandardFile
@@ -602,7 +602,7 @@ def _csv_chunks(
                 if done:
                     for _ in islice(reader, done):
                         pass
-                buffer = handle.buffer
+                buffer: Any = handle.buffer
                 while chunk := list(islice(reader, CHUNK_ROWS)):
                     info.position = buffer.tell()
                     yield done + 1, chunk
@@ -882,18 +882,18 @@ def detect_layout(
         if name in columns:
             continue
         alias_keys = [header_key(alias) for alias in aliases]
-        index = _first_column(keys, alias_keys, used)
-        if index is None:
-            index = _first_column([_last_part(key) for key in keys], alias_keys, used)
-        if index is not None:
-            columns[name] = index
-            used.add(index)
+        found_at = _first_column(keys, alias_keys, used)
+        if found_at is None:
+            found_at = _first_column([_last_part(key) for key in keys], alias_keys, used)
+        if found_at is not None:
+            columns[name] = found_at
+            used.add(found_at)
     extra = [name for name in options.meta_names if name not in META_COLUMNS]
     for name in extra:
-        index = _first_column(keys, [header_key(name)], set())
-        if index is not None:
-            columns[name] = index
-            used.add(index)
+        found_at = _first_column(keys, [header_key(name)], set())
+        if found_at is not None:
+            columns[name] = found_at
+            used.add(found_at)
     if "standard" in columns and "result" in columns:
         # without an inspection column, rows are grouped by date, site, staff and inspector
         return _layout("long", header, keys, columns, [], catalog, options, info, used)
@@ -1093,8 +1093,10 @@ class _Builder:
             self.inspection_of = (
                 itemgetter(layout.inspection) if layout.inspection is not None else None
             )
-        if all(index is not None for index in layout.meta):
-            self.meta_raw = itemgetter(*layout.meta) if len(layout.meta) > 1 else self.meta_raw  # type: ignore[method-assign,arg-type]
+        self.meta_raw: Callable[[list[str]], tuple[str, ...]] = self._meta_cells
+        present = [index for index in layout.meta if index is not None]
+        if len(present) == len(layout.meta) > 1:  # every column there: one C-level getter
+            self.meta_raw = cast(Callable[[list[str]], tuple[str, ...]], itemgetter(*present))
         self.derived = 0
         self.derived_example = ""
         self.inconsistent = 0
@@ -1122,7 +1124,7 @@ class _Builder:
             found = self.texts[raw] = clean(raw)
         return found
 
-    def meta_raw(self, row: list[str]) -> tuple[str, ...]:
+    def _meta_cells(self, row: list[str]) -> tuple[str, ...]:
         """The metadata cells of a row as written ("" for columns the file lacks)."""
         return tuple(row[index] if index is not None else "" for index in self.layout.meta)
 
@@ -1212,7 +1214,7 @@ class _Builder:
             # rows of one inspection should agree; the first and last of each run are compared
             if count > 1 and raw_meta != meta_raw(rows[position + count - 1]):
                 self._check_meta(first, rows, [(inspection, (), first + position, count, 1)])
-            meta = tuple(map(known_texts, raw_meta))
+            meta = cast(tuple[str, ...], tuple(map(known_texts, raw_meta)))
             if None in meta:
                 meta = tuple(map(self.text, raw_meta))
             append((inspection, meta, first + position, count, 1))
@@ -1243,7 +1245,9 @@ class _Builder:
         rejects: list[Reject] = []
         code_long = self.catalog.code_long
         readings = self.catalog.readings
-        run_id, run_start, run_count, run_meta = None, 0, 0, ()
+        run_id: str | None = None
+        run_start = run_count = 0
+        run_meta: tuple[str, ...] = ()
         checked: dict[str, tuple[str, ...]] = {}
         for number, raw_row in numbered:
             row = self.fit(number, raw_row, rejects)

@@ -336,7 +336,9 @@ def _value(rng: random.Random, measure: Measure, passed: bool) -> float | None:
         value = min(max(value, 0), 100)
     value = round(value) if integer else round(value, 1)
     if passed and not measure.passes(value):  # rounding pushed it out: take the bound
-        value = high if high is not None else low
+        bound = high if high is not None else low
+        assert bound is not None
+        value = bound
     return float(value)
 
 

@@ -155,7 +155,7 @@ def trend(months: Sequence[dict[str, Any]], labels: dict[str, str], width: int =
     values += [m["compliance"] * 100 for m in months if m["compliance"] is not None]
     if not values:
         return Markup("")
-    low = min(values)
+    low = float(min(values))
     floor = max(0, math.floor((low - 5) / 10) * 10)
     ceiling = 100
 
@@ -189,20 +189,22 @@ def trend(months: Sequence[dict[str, Any]], labels: dict[str, str], width: int =
                 f'<text x="{x(index):.1f}" y="{height - bottom + 30}" text-anchor="middle" '
                 f'font-size="10" fill="#8c959f">n={month["inspections"]}</text>'
             )
+
+    def score_of(month: dict[str, Any]) -> float | None:
+        return None if month["score"] is None else float(month["score"])
+
+    def compliance_of(month: dict[str, Any]) -> float | None:
+        return None if month["compliance"] is None else float(month["compliance"]) * 100
+
     series = (
-        ("score", "#0b5cad", "", lambda m: m["score"]),
-        (
-            "compliance",
-            "#1a7f37",
-            ' stroke-dasharray="5 4"',
-            lambda m: None if m["compliance"] is None else m["compliance"] * 100,
-        ),
+        ("score", "#0b5cad", "", score_of),
+        ("compliance", "#1a7f37", ' stroke-dasharray="5 4"', compliance_of),
     )
     for name, colour, dash, value_of in series:
         points = [
-            (x(index), y(value_of(month)), value_of(month))
+            (x(index), y(value), value)
             for index, month in enumerate(months)
-            if value_of(month) is not None
+            if (value := value_of(month)) is not None
         ]
         if not points:
             continue
