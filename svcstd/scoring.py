@@ -17,6 +17,7 @@ settled) and where they came from.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from array import array
@@ -24,6 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import itemgetter, ne, rshift
 from typing import Any
 
 from svcstd.errors import SvcstdError
@@ -58,7 +61,9 @@ def wilson(passes: int, n: int, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z * z / n
     centre = (share + z * z / (2 * n)) / denominator
     half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if passes == 0 else max(0.0, centre - half)
+    high = 1.0 if passes == n else min(1.0, centre + half)
+    return low, high
 
 
 def needed(target: float, z: float = Z95) -> int:
@@ -339,10 +344,7 @@ class Scorer:
         periods = _PeriodCache()
         meta_index = {name: index for index, name in enumerate(self.meta_names)}
         std_of = self.std_of
-        scores: list[float] = []
-        critical_failures = unscored = 0
         date_index = meta_index.get("date")
-        undated = 0
 
         # where each --by part of a group key comes from: a metadata column, month or week
         slots = [
@@ -350,31 +352,37 @@ class Scorer:
             for name in by
         ]
         packed = self.packed.__getitem__
-        for inspection, record in self.inspections.items():
-            codes: Sequence[int] = record[CODES]
-            total = sum(map(packed, codes))
-            # n distinct powers of two sum to n one-bits; a repeated standard carries, so fewer
-            if (total >> MASK_SHIFT).bit_count() != len(codes):
-                stds = list(map(std_of.__getitem__, codes))
-                codes, found_dups, found_conflicts = self._settle(
-                    inspection, record, stds, adjust, duplicates
-                )
-                duplicate_count += found_dups
-                conflicting += found_conflicts
-                total = sum(map(packed, codes))
-            figures = _unpack(total)
-            score, critical = figures[0], figures[1]
-            if critical:
-                critical_failures += 1
-            if score is None:
-                unscored += 1
-            else:
-                scores.append(score)
-            meta = record[META]
-            date_text = meta[date_index] if date_index is not None else ""
-            month, week = periods.get(date_text)
-            if date_text and not month:
-                undated += 1
+        names = list(self.inspections)
+        records = list(self.inspections.values())
+        # one C-level sum per inspection of its packed codes (see _pack), for all at once
+        all_codes: list[Sequence[int]] = list(map(itemgetter(CODES), records))
+        totals = list(map(sum, map(map, repeat(packed), all_codes)))
+        # n distinct powers of two sum to n one-bits; a repeated standard carries, so fewer
+        bits = map(int.bit_count, map(rshift, totals, repeat(MASK_SHIFT)))
+        for index in list(compress(itertools.count(), map(ne, bits, map(len, all_codes)))):
+            record = records[index]
+            stds = list(map(std_of.__getitem__, record[CODES]))
+            settled, found_dups, found_conflicts = self._settle(
+                names[index], record, stds, adjust, duplicates
+            )
+            duplicate_count += found_dups
+            conflicting += found_conflicts
+            all_codes[index] = settled
+            totals[index] = sum(map(packed, settled))
+        figures_all = list(map(_unpack, totals))
+        scores = [figure[0] for figure in figures_all if figure[0] is not None]
+        unscored = len(figures_all) - len(scores)
+        critical_failures = sum(map(itemgetter(1), figures_all))
+        metas = list(map(itemgetter(META), records))
+        dates = list(map(itemgetter(date_index), metas)) if date_index is not None else []
+        period_of = list(map(periods.get, dates)) if dates else [("", "")] * len(records)
+        undated = sum(
+            1 for text, (month, _) in zip(dates, period_of, strict=True) if text and not month
+        )
+
+        for figures, (month, week), meta, codes in zip(
+            figures_all, period_of, metas, all_codes, strict=True
+        ):
             if month:
                 _add(months[month], figures)
             if not by:

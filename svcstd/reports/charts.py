@@ -202,21 +202,24 @@ def trend(months: Sequence[dict[str, Any]], labels: dict[str, str], width: int =
     )
     for name, colour, dash, value_of in series:
         points = [
-            (x(index), y(value), value)
+            (x(index), y(value), value, compliance_of(month))
             for index, month in enumerate(months)
             if (value := value_of(month)) is not None
         ]
         if not points:
             continue
-        path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points)
         parts.append(
             f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2"{dash}/>'
         )
-        for px, py, value in points:
+        for px, py, value, other in points:
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.2" fill="{colour}"/>')
             if name == "score" and count <= 18:
+                # the label goes on the side away from the compliance line
+                below = other is not None and other > value
+                ly = py + 17 if below else py - 9
                 parts.append(
-                    f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="middle" '
+                    f'<text x="{px:.1f}" y="{ly:.1f}" text-anchor="middle" '
                     f'fill="{colour}" font-weight="600">{value:.1f}</text>'
                 )
     legend_y = 12
