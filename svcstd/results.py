@@ -38,6 +38,7 @@ BLANK, PASS, FAIL, NA, UNREADABLE, UNKNOWN = range(6)
 VERDICTS = ("blank", "pass", "fail", "na", "unreadable", "unknown")
 
 CHUNK_ROWS = 4096
+ID_CACHE = 4096  # raw inspection ids remembered with their cleaned form
 HEADER_SEARCH_ROWS = 20
 SNIFF_BYTES = 64 * 1024
 MAX_FIELD = 1024 * 1024
@@ -57,6 +58,7 @@ FORM_FALLBACKS = {
 }
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SPACE_OR_QUOTE = frozenset(" '")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200b\u200c\u200d\u2060\ufeff"), None)
 ID_LIKE = re.compile(r"([A-Za-z]{1,8})[-_.]?\d{1,4}[A-Za-z]?")
 TOKEN_SPLIT = re.compile(r"[\s()（）\[\]【】:：]+")
@@ -69,6 +71,14 @@ def clean(text: str) -> str:
     """Text as people mean it: full-width digits and letters as ASCII, ideographic spaces as
     spaces, zero-width marks and surrounding space gone, and a spreadsheet's protective `'`
     before `=`/`+`/`-`/`@` removed (svcstd itself writes such cells that way)."""
+    if (
+        text.isascii()
+        and text.isprintable()
+        and text[:1] not in SPACE_OR_QUOTE
+        and text[-1:] != " "
+        and "  " not in text
+    ):
+        return text  # the common case: nothing to normalise
     text = unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).strip()
     if text[:1] == "'" and text[1:2] and text[1:2] in "=+-@":
         text = text[1:]
@@ -1115,6 +1125,8 @@ class _Builder:
                         f"{self.info.file}: inspection id {found} is a number in Excel "
                         "(1.10 reads as 1.1); format the id column as text"
                     )
+            if len(self.ids) >= ID_CACHE:  # ids repeat only across a chunk boundary: stay small
+                self.ids.clear()
             self.ids[raw] = found
         return found
 

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import itemgetter, ne, rshift
 from typing import Any
 
@@ -46,7 +46,8 @@ from svcstd.results import (
 )
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
-MIN_INSPECTIONS = 5  # a group with fewer scored inspections is shown but not ranked
+MIN_INSPECTIONS = 5
+FINISH_SLICE = 8192  # inspections scored together in finish()  # a group with fewer scored inspections is shown but not ranked
 TARGET_ONE_NEEDED = 30  # observations before a 100 % target can be judged at all
 MAX_KEPT = 1000  # rejects and duplicates kept for reports (all go to --rejects)
 
@@ -161,6 +162,7 @@ class Scorer:
         self.meta_names = tuple(meta_names)
         self.on_reject = on_reject
         self.inspections: dict[str, Record] = {}
+        self.inspection_count = 0
         self.counts: Counter[int] = Counter()
         self.sources: dict[int, SourceInfo] = {}
         self.rejects: list[dict[str, Any]] = []
@@ -332,7 +334,10 @@ class Scorer:
     # -- results
 
     def finish(self) -> dict[str, Any]:
-        """Settle duplicates, score every inspection, and build the report."""
+        """Settle duplicates, score every inspection, and build the report.
+
+        The inspections are released as they are scored: a scorer finishes once.
+        """
         self._sync()
         adjust: Counter[int] = Counter()  # entries moved out of their reading's count
         duplicates: list[dict[str, Any]] = []
@@ -352,57 +357,79 @@ class Scorer:
             for name in by
         ]
         packed = self.packed.__getitem__
-        names = list(self.inspections)
-        records = list(self.inspections.values())
-        # one C-level sum per inspection of its packed codes (see _pack), for all at once
-        all_codes: list[Sequence[int]] = list(map(itemgetter(CODES), records))
-        totals = list(map(sum, map(map, repeat(packed), all_codes)))
-        # n distinct powers of two sum to n one-bits; a repeated standard carries, so fewer
-        bits = map(int.bit_count, map(rshift, totals, repeat(MASK_SHIFT)))
-        for index in list(compress(itertools.count(), map(ne, bits, map(len, all_codes)))):
-            record = records[index]
-            stds = list(map(std_of.__getitem__, record[CODES]))
-            settled, found_dups, found_conflicts = self._settle(
-                names[index], record, stds, adjust, duplicates
-            )
-            duplicate_count += found_dups
-            conflicting += found_conflicts
-            all_codes[index] = settled
-            totals[index] = sum(map(packed, settled))
-        figures_all = list(map(_unpack, totals))
-        scores = [figure[0] for figure in figures_all if figure[0] is not None]
-        unscored = len(figures_all) - len(scores)
-        critical_failures = sum(map(itemgetter(1), figures_all))
-        metas = list(map(itemgetter(META), records))
-        dates = list(map(itemgetter(date_index), metas)) if date_index is not None else []
-        period_of = list(map(periods.get, dates)) if dates else [("", "")] * len(records)
-        undated = sum(
-            1 for text, (month, _) in zip(dates, period_of, strict=True) if text and not month
-        )
-
-        for figures, (month, week), meta, codes in zip(
-            figures_all, period_of, metas, all_codes, strict=True
-        ):
-            if month:
-                _add(months[month], figures)
-            if not by:
-                continue
-            base = [
-                meta[slot] if slot >= 0 else month if slot == -1 else week if slot == -2 else ""
-                for slot in slots
-            ]
-            if not by_entry:
-                _add(groups[tuple(base)], figures)
-                continue
-            for parts, part_figures in self._split(codes, by_entry).items():
-                key = list(base)
-                for name, value in zip(by_entry, parts, strict=True):
-                    key[by.index(name)] = value
-                _add(groups[tuple(key)], part_figures)
+        totals_seen = {"scored": 0, "score": 0.0, "unscored": 0, "critical": 0, "undated": 0}
+        inspection_count = len(self.inspections)
+        # inspections are scored a slice at a time (C-level maps within a slice) and released
+        # as they go, so the report is built in the memory the inspections took
+        while self.inspections:
+            names = list(islice(self.inspections, FINISH_SLICE))
+            records = [self.inspections.pop(name) for name in names]
+            # one C-level sum per inspection of its packed codes (see _pack)
+            all_codes: list[Sequence[int]] = list(map(itemgetter(CODES), records))
+            totals = list(map(sum, map(map, repeat(packed), all_codes)))
+            # n distinct powers of two sum to n one-bits; a repeated standard carries, so fewer
+            bits = map(int.bit_count, map(rshift, totals, repeat(MASK_SHIFT)))
+            for index in list(compress(itertools.count(), map(ne, bits, map(len, all_codes)))):
+                record = records[index]
+                stds = list(map(std_of.__getitem__, record[CODES]))
+                settled, found_dups, found_conflicts = self._settle(
+                    names[index], record, stds, adjust, duplicates
+                )
+                duplicate_count += found_dups
+                conflicting += found_conflicts
+                all_codes[index] = settled
+                totals[index] = sum(map(packed, settled))
+            figures_all = list(map(_unpack, totals))
+            scores = [figure[0] for figure in figures_all if figure[0] is not None]
+            totals_seen["scored"] += len(scores)
+            totals_seen["score"] += sum(scores)
+            totals_seen["unscored"] += len(figures_all) - len(scores)
+            totals_seen["critical"] += sum(map(itemgetter(1), figures_all))
+            metas = list(map(itemgetter(META), records))
+            if date_index is not None:
+                dates = list(map(itemgetter(date_index), metas))
+                period_of = list(map(periods.get, dates))
+                totals_seen["undated"] += sum(
+                    1
+                    for text, (month, _) in zip(dates, period_of, strict=True)
+                    if text and not month
+                )
+            else:
+                period_of = [("", "")] * len(records)
+            for figures, (month, week), meta, codes in zip(
+                figures_all, period_of, metas, all_codes, strict=True
+            ):
+                if month:
+                    _add(months[month], figures)
+                if not by:
+                    continue
+                base = [
+                    meta[slot] if slot >= 0 else month if slot == -1 else week if slot == -2 else ""
+                    for slot in slots
+                ]
+                if not by_entry:
+                    _add(groups[tuple(base)], figures)
+                    continue
+                for parts, part_figures in self._split(codes, by_entry).items():
+                    key = list(base)
+                    for name, value in zip(by_entry, parts, strict=True):
+                        key[by.index(name)] = value
+                    _add(groups[tuple(key)], part_figures)
+        self.inspection_count = inspection_count
+        scored_count = int(totals_seen["scored"])
+        mean_score = totals_seen["score"] / scored_count if scored_count else None
+        critical_failures = int(totals_seen["critical"])
+        unscored = int(totals_seen["unscored"])
+        undated = int(totals_seen["undated"])
 
         standard_rows = self._standards(adjust)
         summary = self._summary(
-            standard_rows, scores, critical_failures, unscored, duplicate_count, conflicting
+            standard_rows,
+            (scored_count, mean_score),
+            critical_failures,
+            unscored,
+            duplicate_count,
+            conflicting,
         )
         warnings = self._warnings(standard_rows, undated, duplicate_count, conflicting)
         return {
@@ -555,7 +582,7 @@ class Scorer:
     def _summary(
         self,
         rows: list[dict[str, Any]],
-        scores: list[float],
+        scores: tuple[int, float | None],
         critical_failures: int,
         unscored: int,
         duplicate_count: int,
@@ -587,10 +614,10 @@ class Scorer:
             "entries": entries + self.malformed,
             "observations": scored,
             "rejected": rejected,
-            "inspections": len(self.inspections),
-            "scored_inspections": len(scores),
+            "inspections": self.inspection_count,
+            "scored_inspections": scores[0],
             "unscored_inspections": unscored,
-            "score": sum(scores) / len(scores) if scores else None,
+            "score": scores[1],
             "critical_failures": critical_failures,
             "pass": sum(row["pass"] for row in rows),
             "fail": sum(row["fail"] for row in rows),

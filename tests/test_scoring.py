@@ -358,6 +358,16 @@ def test_too_few_observations_are_flagged(tmp_path):
     assert any("too few observations" in w and "A-01 (6/35)" in w for w in report["warnings"])
 
 
+def test_finishing_a_slice_at_a_time_gives_the_same_report(tmp_path, monkeypatch):
+    whole = score_text(tmp_path, GROUPS + DUPLICATES.split("\n", 1)[1], by="site,month")
+    monkeypatch.setattr("svcstd.scoring.FINISH_SLICE", 2)
+    sliced = score_text(tmp_path, GROUPS + DUPLICATES.split("\n", 1)[1], by="site,month")
+    for report in (whole, sliced):
+        report.pop("all_rejects")
+        report["summary"]["score"] = round(report["summary"]["score"], 9)
+    assert sliced == whole
+
+
 def test_unknown_by_dimension_is_an_error():
     from svcstd.errors import SvcstdError
 

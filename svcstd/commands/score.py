@@ -108,10 +108,10 @@ def _score_files(
     writer = _RejectsFile(rejects) if rejects is not None else None
     total = sum(path.stat().st_size for path in results)
     progress = _progress(total)
-    # rows arrive in chunks of thousands of lists: collect garbage rarely (no cycles are made)
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 1000)
+    # rows arrive in chunks of thousands of lists and no cycles are made: the cyclic garbage
+    # collector would only rescan them, so it rests during the run (reference counting frees)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         scorer = scorer_class(
             catalog,
@@ -132,8 +132,8 @@ def _score_files(
             writer.discard()
         raise
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if collecting:
+            gc.enable()
         if progress is not None:
             progress(None)
     if writer is not None:
@@ -182,8 +182,15 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         render_table(report, lang, buffer, width=120)
         write_atomic(output, buffer.getvalue().encode("utf-8"))
         return
-    from svcstd.reports.scores import render
+    from svcstd.reports.scores import json_pieces, render
 
+    if fmt == "json":  # written piece by piece: a big report is never one big string
+        pieces = json_pieces(report)
+        if output is None:
+            sys.stdout.writelines(pieces)
+        else:
+            _write_pieces(output, pieces)
+        return
     text = render(report, fmt, lang)
     if output is None:
         sys.stdout.write(text)
@@ -192,6 +199,35 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         if fmt == "csv":
             data = b"\xef\xbb\xbf" + data  # Excel on Windows reads the Chinese
         write_atomic(output, data)
+
+
+def _write_pieces(target: Path, pieces: Any) -> None:
+    """Write text pieces to a temporary file beside `target`, then rename it into place."""
+    parent = target.parent if str(target.parent) else Path(".")
+    temp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            dir=parent,
+            prefix=f".{target.name}.",
+            suffix=".tmp",
+            delete=False,
+        ) as handle:
+            temp = Path(handle.name)
+            handle.writelines(pieces)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _mode(target))
+        os.replace(temp, target)
+    except OSError as error:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise SvcstdError(f"cannot write: {error.strerror or error}", str(target)) from None
+    except BaseException:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise
 
 
 class _RejectsFile:

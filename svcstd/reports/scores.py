@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -211,27 +212,32 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def as_json(report: dict[str, Any]) -> str:
-    """Readable and fast: the summary indented, then one line per standard, group or reject.
+    return "".join(json_pieces(report))
+
+
+def json_pieces(report: dict[str, Any]) -> Iterator[str]:
+    """Readable and fast: the summary indented, then one line per standard, group or reject,
+    as pieces that can be written out one by one.
 
     (`json.dumps(indent=...)` falls back to the pure-Python encoder, which takes seconds
     for the tens of thousands of groups of a `--by site,month` run.)
     """
-    lines = ["{"]
+    yield "{\n"
     keys = list(report)
     for position, key in enumerate(keys):
         value = report[key]
         comma = "," if position < len(keys) - 1 else ""
         name = json.dumps(key)
         if isinstance(value, list) and value:
-            lines.append(f"  {name}: [")
-            items = map(_ENCODER.encode, value)
-            lines.append(",\n".join(f"    {item}" for item in items))
-            lines.append(f"  ]{comma}")
+            yield f"  {name}: [\n"
+            last = len(value) - 1
+            for index, item in enumerate(value):
+                yield f"    {_ENCODER.encode(item)}{',' if index < last else ''}\n"
+            yield f"  ]{comma}\n"
         else:
             text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-            lines.append(f"  {name}: {text.replace(chr(10), chr(10) + '  ')}{comma}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+            yield f"  {name}: {text.replace(chr(10), chr(10) + '  ')}{comma}\n"
+    yield "}\n"
 
 
 # --------------------------------------------------------------------------- CSV
