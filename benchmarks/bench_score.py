@@ -143,7 +143,8 @@ per["score"] = (100 * per["wp"] / per["w"]).where(~per["red"], 0.0)
 per["month"] = per["date"].str[:7]
 groups = per.groupby(["site", "month"])["score"].agg(["mean", "count"])
 with open(sys.argv[4], "w") as out:
-    out.write(compliance.to_json()); out.write(groups.reset_index().to_json(orient="records"))
+    json.dump([compliance.reset_index().values.tolist(), groups.reset_index().values.tolist()],
+              out, default=int)
 """
 
 DUCKDB = """
@@ -196,6 +197,29 @@ def measure(command: list[str], repeat: int) -> tuple[float, float]:
     return min(times), max(peaks)
 
 
+def agree(report: dict, baseline: Path) -> str:
+    """Compare svcstd's compliance counts and site × month means with a baseline's output."""
+    compliance, groups = json.loads(baseline.read_text(encoding="utf-8"))
+    counts = {row[0]: (int(row[1]), int(row[2])) for row in compliance}
+    mismatched = [
+        s["id"]
+        for s in report["standards"]
+        if counts.get(s["id"]) != (s["pass"], s["observations"])
+    ]
+    means = {(row[0], row[1]): (float(row[2]), int(row[3])) for row in groups}
+    worst = 0.0
+    for group in report["groups"]:
+        if group["score"] is None:
+            continue
+        mean, count = means[(group["key"]["site"], group["key"]["month"])]
+        if count != group["scored"]:
+            mismatched.append(str(group["key"]))
+        worst = max(worst, abs(mean - group["score"]))
+    if mismatched or worst > 1e-9:
+        return f"NO ({len(mismatched)} differ, largest mean difference {worst:.2g})"
+    return f"yes ({len(counts)} standards, {len(means):,} site-months; means within {worst:.1g})"
+
+
 def available(module: str) -> bool:
     return subprocess.run([PYTHON, "-c", f"import {module}"], capture_output=True).returncode == 0
 
@@ -220,10 +244,11 @@ def main() -> None:
     results = []
     for rows in sizes:
         started = time.perf_counter()
+        fresh = not (DATA / f"results-{rows // 1_000_000}m.csv").exists()
         data = write_results(rows)
-        made = time.perf_counter() - started
+        made = f"generated in {time.perf_counter() - started:.0f} s" if fresh else "reused"
         size = data.stat().st_size / 2**20
-        print(f"\n{rows:,} rows, {size:.0f} MiB ({data.name}; generated in {made:.0f} s if new)")
+        print(f"\n{rows:,} rows, {size:.0f} MiB ({data.name}, {made})")
         report = OUT / f"score-{rows // 1_000_000}m.json"
         commands = {
             "bare csv.reader pass": [PYTHON, str(scripts["bare"]), str(data)],
@@ -262,11 +287,16 @@ def main() -> None:
                 f"  {name:<46} {elapsed:8.2f} {elapsed / bare_time:7.2f} "
                 f"{score_time / elapsed:9.2f} {peak:9.0f}"
             )
-        check = json.loads(report.read_text(encoding="utf-8"))["summary"]
+        scored = json.loads(report.read_text(encoding="utf-8"))
+        check = scored["summary"]
         print(
-            f"  svcstd: {check['inspections']:,} inspections, {len(json.loads(report.read_text())['groups']):,}"
-            f" groups, accounting balanced: {check['accounting']['balanced']}"
+            f"  svcstd: {check['inspections']:,} inspections, {len(scored['groups']):,} groups, "
+            f"accounting balanced: {check['accounting']['balanced']}"
         )
+        for name in ("pandas", "duckdb"):
+            other = OUT / f"{name}-{rows // 1_000_000}m.json"
+            if f"{name} baseline" in figures and other.exists():
+                print(f"  same figures as {name}: {agree(scored, other)}")
         results.append(
             {
                 "rows": rows,

@@ -347,3 +347,16 @@ def test_demo_refuses_a_file_as_its_folder(tmp_path):
     target.write_text("x", encoding="utf-8")
     code, _, err = run("demo", "--out", target)
     assert code == 2 and "is a file" in err
+
+
+def test_progress_bar_only_on_a_terminal_for_large_inputs(monkeypatch):
+    from svcstd.commands import score
+    from svcstd.reports.score_table import progress_bar
+
+    assert score._progress(10**9) is None  # stderr is not a terminal under pytest
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("SVCSTD_NO_PROGRESS", raising=False)
+    assert score._progress(1000) is None  # small input: no bar
+    update = progress_bar(100)
+    update(50)
+    update(None)

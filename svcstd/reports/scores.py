@@ -24,7 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "inspections": "检查次数",
         "mean_score": "平均得分",
         "critical_failures": "红线失守",
-        "critical_note": "次检查因红线项不合格记 0 分",
+        "critical_note": "次检查有红线项不合格，记 0 分",
+        "heat_note": "斜体：该月检查少于 {min} 次，不参与排名；颜色越绿得分越高",
         "observations": "计分观察项",
         "compliance": "合格率",
         "compliance_pct": "合格率 %",
@@ -108,7 +109,8 @@ LABELS: dict[str, dict[str, str]] = {
         "inspections": "Inspections",
         "mean_score": "Mean score",
         "critical_failures": "Red-line failures",
-        "critical_note": "inspections scored 0 for a failed red line",
+        "critical_note": "inspections failed a red line and score 0",
+        "heat_note": "italic: fewer than {min} inspections that month, not ranked; greener is better",
         "observations": "Scored observations",
         "compliance": "Compliance",
         "compliance_pct": "Compliance %",
@@ -598,6 +600,7 @@ def as_html(report: dict[str, Any], lang: str = "zh") -> str:
         ),
         "unobserved": report["unobserved"],
         "definitions": words["definitions"].format(min=_min_inspections()),
+        "heat_note": words["heat_note"].format(min=_min_inspections()),
         "date_range": _date_range(report["months"]),
     }
     return env.get_template("report.html.j2").render(**view)
