@@ -94,22 +94,22 @@ def render_table(
             console.print(Text(words["more_groups"].format(n=more), style="dim"))
 
     table = Table(box=box.SIMPLE_HEAD, title=words["worst"], title_justify="left", pad_edge=False)
-    table.add_column(words["standard"], no_wrap=True)
-    table.add_column(words["what"], max_width=34, overflow="ellipsis", no_wrap=True)
-    table.add_column(words["pass"], justify="right")
-    table.add_column(words["fail"], justify="right")
-    table.add_column(words["na"], justify="right")
-    table.add_column(words["compliance"], justify="right")
-    table.add_column(words["ci"], justify="right")
-    table.add_column(words["target"], justify="right")
-    table.add_column(words["status"])
+    id_width = max((len(row["id"]) for row in report["standards"]), default=4)
+    table.add_column(words["standard"], no_wrap=True, min_width=id_width)
+    room = max(4, min(30, console.width - 72 - id_width))  # what is left after the figures
+    table.add_column(words["what"], width=room, overflow="ellipsis", no_wrap=True)
+    for key, width in (("pass", 4), ("fail", 4), ("na", 4), ("compliance", 6)):
+        table.add_column(words[key], justify="right", no_wrap=True, min_width=width)
+    table.add_column(words["ci"], justify="right", no_wrap=True, min_width=11)
+    table.add_column(words["target"], justify="right", no_wrap=True, min_width=4)
+    table.add_column(words["status"], no_wrap=True, min_width=6)
     for row in report["standards"]:
         status = Text(words[row["status"]], style=STATUS_STYLES[row["status"]])
+        if row["critical"]:
+            status.append(f" {words['red_line']}", style="bold red")
         if row["too_few"]:
             status.append(f" ({words['too_few']})", style="yellow")
         ident = Text(row["id"])
-        if row["critical"]:
-            ident.append(f" {words['red_line']}", style="bold red")
         table.add_row(
             ident,
             row["what"],
