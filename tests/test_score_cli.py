@@ -173,6 +173,14 @@ def test_rejects_file_and_strict(messy, tmp_path):
     assert run("score", messy, "--standard", MINI, "--strict", "--rejects", rejects)[0] == 1
 
 
+def test_by_month_needs_dates(tmp_path):
+    path = tmp_path / "undated.csv"
+    path.write_text("inspection,standard,result\nJ-1,A-01,pass\n", encoding="utf-8")
+    code, _, err = run("score", path, "--standard", MINI, "--by", "month")
+    assert code == 2 and "--by month: the results have no date column" in err
+    assert run("score", path, "--standard", MINI, "--by", "stage")[0] == 0
+
+
 def test_na_as_pass(results, tmp_path):
     path = tmp_path / "na.csv"
     path.write_text("inspection,standard,result\nJ-1,A-01,pass\nJ-1,A-02,n/a\n", encoding="utf-8")
@@ -235,6 +243,7 @@ def test_encoding_column_and_sheet_options(tmp_path):
         (["{results}", "--standard", MINI, "-o", "/no/such/dir/r.json"], "no such folder"),
         (["{results}", "--standard", MINI, "--rejects", MINI], "refusing to write over"),
         (["{results}", "--standard", MINI, "--encoding", "nope"], "not an encoding"),
+        (["{results}", "--standard", MINI, "--by", "区域"], "--by 区域: the results have no 区域"),
     ],
 )
 def test_bad_input_is_one_clean_line_and_exit_2(results, args, message):

@@ -83,6 +83,7 @@ def run_score(
         Scorer,
         rejects,
     )
+    _check_by_columns(by_names, report)
     language = lang or catalog.files[0][1].language
     _emit(report, fmt, output, language)
     rejected = report["summary"]["rejected"]
@@ -92,6 +93,25 @@ def run_score(
             file=sys.stderr,
         )
     return EXIT_FINDINGS if strict and rejected else EXIT_OK
+
+
+def _check_by_columns(by: tuple[str, ...], report: dict[str, Any]) -> None:
+    """A --by column that no results file has is a mistake, not one blank group."""
+    files = report["summary"]["files"]
+    for name in by:
+        if name in ("stage", "factor"):
+            continue
+        needed = "date" if name in ("month", "week") else name
+        if files and not any(needed in source["columns"] for source in files):
+            hint = (
+                f"--column {needed}=HEADER"
+                if needed in ("date", "site", "staff", "inspector")
+                else "a column header"
+            )
+            raise SvcstdError(
+                f"--by {name}: the results have no {needed} column; name one in the header "
+                f"or map it with {hint}"
+            )
 
 
 def _score_files(
