@@ -62,15 +62,20 @@ LABELS: dict[str, dict[str, str]] = {
         "record": "记录",
         "threshold": "达标要求",
         "target": "达标率目标",
+        "target_words": "达标率目标 {share}",
         "result": "结果",
         "critical": "红线",
         "critical_mark": "【红线】",
         "critical_note": "红线项一项不合格，本次检查即判不合格。",
         "legend": "结果填写：✓ 合格　✗ 不合格　N/A 不适用；数值项填写实测值。",
+        "semicolon": "；",
+        "sep": " · ",
         "pass": "合格",
         "fail": "不合格",
         "na": "不适用",
         "measured": "实测",
+        "counted": "实测",
+        "scored": "评分",
         "inspection": "检查编号",
         "date": "日期",
         "site": "网点",
@@ -82,14 +87,17 @@ LABELS: dict[str, dict[str, str]] = {
         "totals": "合计",
         "passed_of_applicable": "合格项 / 适用项",
         "red_lines_ok": "红线项全部合格",
-        "yes_no": "是 □　否 □",
-        "filter_stage": "仅含阶段",
-        "filter_role": "仅含岗位",
+        "yes_no": "□ 是　□ 否",
+        "filter_only": "本文件仅含",
+        "filter_stage": "阶段",
+        "filter_role": "岗位",
         "standards_count": "项标准",
+        "standards_count_one": "项标准",
         "role": "岗位",
         "your_standards": "你负责的标准",
         "good_looks_like": "做到什么程度",
-        "every_time": "每次都做到",
+        "done": "做到",
+        "done_described": "按上述要求做到",
         "why": "为什么",
         "evidence": "依据",
         "how_checked": "怎么检查",
@@ -132,17 +140,22 @@ LABELS: dict[str, dict[str, str]] = {
         "how": "How",
         "check": "How it is checked",
         "record": "Record",
-        "threshold": "Threshold",
-        "target": "Target share",
+        "threshold": "Requirement",
+        "target": "Target",
+        "target_words": "target: {share} of encounters",
         "result": "Result",
         "critical": "Red line",
         "critical_mark": "RED LINE",
         "critical_note": "One failed red-line item fails the whole inspection.",
-        "legend": "Result: ✓ pass   ✗ fail   N/A not applicable; for numbers write the value.",
+        "legend": "Result: ✓ pass, ✗ fail, N/A not applicable; for a number, write the value.",
+        "semicolon": "; ",
+        "sep": " · ",
         "pass": "pass",
         "fail": "fail",
         "na": "n/a",
         "measured": "measured",
+        "counted": "count",
+        "scored": "score",
         "inspection": "Inspection no.",
         "date": "Date",
         "site": "Site",
@@ -153,15 +166,18 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_staff": "Staff signature",
         "totals": "Totals",
         "passed_of_applicable": "passed / applicable",
-        "red_lines_ok": "all red lines passed",
-        "yes_no": "yes □   no □",
-        "filter_stage": "Stage only",
-        "filter_role": "Role only",
+        "red_lines_ok": "All red lines passed",
+        "yes_no": "□ yes / □ no",
+        "filter_only": "This copy covers only",
+        "filter_stage": "stage",
+        "filter_role": "role",
         "standards_count": "standards",
+        "standards_count_one": "standard",
         "role": "Role",
         "your_standards": "Your standards",
         "good_looks_like": "What good looks like",
-        "every_time": "every time",
+        "done": "Done",
+        "done_described": "Done as described above",
         "why": "Why",
         "evidence": "Evidence",
         "how_checked": "How it is checked",
@@ -301,7 +317,12 @@ def build_view(
             "critical": sum(1 for item in flat if item["critical"]),
             "stages": sum(1 for s in stages if s["steps"]),
         },
-        "filters": {"stage": stage, "role": role_name},
+        "count_words": count_words(len(flat), labels),
+        "filters": {
+            "stage": stage,
+            "stage_name": _stage_name(doc, stage_ids) if stage is not None else None,
+            "role": role_name,
+        },
         "source": source,
         "generator": _generator(),
     }
@@ -318,6 +339,10 @@ def _pick_stage(doc: StandardFile, stage: str | None) -> set[str]:
             return {candidate.id}
     known = ", ".join(s.id for s in doc.stages) or "none"
     raise SvcstdError(f"no stage '{stage}' in {doc.id}; stages: {known}")
+
+
+def _stage_name(doc: StandardFile, stage_ids: set[str]) -> str:
+    return next(s.name for s in doc.stages if s.id in stage_ids)
 
 
 def _roles_of(standard: Standard) -> list[str]:
@@ -362,6 +387,7 @@ def _factor_view(doc: StandardFile, factor_id: str | None) -> dict[str, Any] | N
 
 def _standard_view(doc: StandardFile, standard: Standard, lang: str) -> dict[str, Any]:
     measure = standard.measure
+    labels = LABELS[lang]
     threshold = measure.describe(lang) if measure and measure.numeric else None  # type: ignore[arg-type]
     return {
         "id": standard.id,
@@ -381,8 +407,15 @@ def _standard_view(doc: StandardFile, standard: Standard, lang: str) -> dict[str
         "max": measure.max if measure else None,
         "scale": list(measure.scale) if measure and measure.scale else None,
         "threshold": threshold,
+        # what one encounter must meet to pass: the number, or done as the standard says
+        "requirement": threshold or labels["done"],
+        "requirement_described": threshold or labels["done_described"],
         "target": standard.target,
         "target_text": percent(standard.target),
+        # the target is a share of encounters, not of one encounter
+        "target_words": labels["target_words"].format(share=percent(standard.target)),
+        # the word before the blank where an inspector writes a measured value
+        "value_label": _value_label(measure, labels),
         "weight": standard.weight,
         "critical": standard.critical,
         "customer_facing": standard.customer_facing,
@@ -395,6 +428,23 @@ def _standard_view(doc: StandardFile, standard: Standard, lang: str) -> dict[str
         "basis": standard.basis,
         "rationale": standard.rationale,
     }
+
+
+def _value_label(measure: Measure | None, labels: dict[str, str]) -> str:
+    """ "measured ____ min", "count ____", "score ____": no empty slot where a unit is missing."""
+    if measure is None or not measure.numeric:
+        return ""
+    if measure.kind == "count":
+        return labels["counted"]
+    if measure.kind == "rating":
+        return labels["scored"]
+    return labels["measured"]
+
+
+def count_words(count: int, labels: dict[str, str]) -> str:
+    """ "1 standard", "6 standards", "6 项标准"."""
+    noun = labels["standards_count_one"] if count == 1 else labels["standards_count"]
+    return f"{count} {noun}"
 
 
 def unit_words(measure: Measure | None, lang: str) -> str:
@@ -448,6 +498,7 @@ def _role_sections(
                     "role": name if name is not None else labels["everyone"],
                     "stages": owned,
                     "count": count,
+                    "count_words": count_words(count, labels),
                 }
             )
     return sections

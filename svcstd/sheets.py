@@ -45,6 +45,7 @@ RESULT_WORDS = {"zh": ("合格", "不合格", "不适用"), "en": ("pass", "fail
 FORM_WORDS = {
     "zh": {
         "checklist": "检查表",
+        "colon": "：",
         "threshold": "达标要求",
         "check": "检查方法",
         "critical": "【红线】",
@@ -61,7 +62,8 @@ FORM_WORDS = {
     },
     "en": {
         "checklist": "checklist",
-        "threshold": "Threshold",
+        "colon": ": ",
+        "threshold": "Requirement",
         "check": "How it is checked",
         "critical": "RED LINE",
         "critical_note": "one failure fails the inspection",
@@ -298,9 +300,9 @@ def _plausible(standard: dict[str, Any]) -> tuple[float, float | None]:
 def _guide(standard: dict[str, Any], words: dict[str, str]) -> str:
     parts = [standard["what"] or standard["id"]]
     if standard["threshold"]:
-        parts.append(f"{words['threshold']}: {standard['threshold']}")
+        parts.append(f"{words['threshold']}{words['colon']}{standard['threshold']}")
     if standard["check"]:
-        parts.append(f"{words['check']}: {standard['check']}")
+        parts.append(f"{words['check']}{words['colon']}{standard['check']}")
     if standard["critical"]:
         parts.append(f"{words['critical']} {words['critical_note']}")
     return "\n".join(parts)
@@ -481,9 +483,9 @@ def _question(item: dict[str, Any], name: str, words: dict[str, str]) -> dict[st
         label = f"{words['critical']} {label}"
     hint_parts = []
     if item["threshold"]:
-        hint_parts.append(f"{words['threshold']}: {item['threshold']}")
+        hint_parts.append(f"{words['threshold']}{words['colon']}{item['threshold']}")
     if item["check"]:
-        hint_parts.append(f"{words['check']}: {item['check']}")
+        hint_parts.append(f"{words['check']}{words['colon']}{item['check']}")
     if item["critical"]:
         hint_parts.append(words["critical_note"])
     row: dict[str, Cell] = {"name": name, "label": _form_text(label)}

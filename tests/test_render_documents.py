@@ -152,6 +152,105 @@ def test_english_labels():
     assert "≤ 10 s" in text
 
 
+def row_of(text: str, standard_id: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"| {standard_id}"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "done", "target"),
+    [("en", "Done", "target: 98% of encounters"), ("zh", "做到", "达标率目标 98%")],
+)
+def test_yes_no_requirement_is_one_encounter_and_the_target_a_share_of_encounters(
+    lang, done, target
+):
+    # "every time" above "target 98%" contradicted itself: one encounter is done or not,
+    # and the target is the share of encounters that must be done
+    checklist = render("sample.yaml", "checklist", "md", lang=lang)
+    assert f"| {done}<br>{target} |" in row_of(checklist, "RH-02")
+    page = render("sample.yaml", "checklist", "html", lang=lang)
+    assert f'<span class="thr">{done}</span><span class="target">{target}</span>' in page
+    for kind in KINDS:
+        for fmt in ("md", "html"):
+            text = render("sample.yaml", kind, fmt, lang=lang)
+            assert "every time" not in text and "每次" not in text, (kind, fmt)
+            assert "Target share" not in text, (kind, fmt)
+
+
+def test_handout_says_what_good_looks_like_for_one_encounter():
+    english = render("sample.yaml", "handout", "md", lang="en")
+    assert "Done as described above · target: 98% of encounters\n" in english
+    assert "≤ 10 s · target: 90% of encounters\n" in english
+    assert "- **Red line**: One failed red-line item fails the whole inspection." in english
+    chinese = render("sample.yaml", "handout", "md")
+    assert "按上述要求做到 · 达标率目标 98%\n" in chinese
+    page = render("sample.yaml", "handout", "html", lang="en")
+    assert '<span class="good">≤ 10 s</span><span class="target">target: 90% of encounters' in page
+
+
+FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize(
+    "filters", [{}, {"stage": "counter", "role": "Teller"}], ids=["all", "filtered"]
+)
+def test_english_documents_use_ascii_punctuation(kind, fmt, filters):
+    from svcstd.resources import bundled_standards
+
+    doc = load_standard(bundled_standards() / "bank-branch.yaml")
+    assert doc.language == "en"
+    text = render_builtin(kind, fmt, build_view(doc, kind=kind, **filters))  # type: ignore[arg-type]
+    assert not FULL_WIDTH.findall(text), sorted(set(FULL_WIDTH.findall(text)))
+    if fmt == "md":  # in HTML, spaces in the markup collapse
+        assert not [line for line in text.splitlines() if "  " in line.strip()]
+
+
+def test_english_reads_naturally():
+    handout = render("sample.yaml", "handout", "md", lang="en")
+    assert "## Role: No role named (1 standard)\n" in handout
+    assert "## Role: 值班长 (2 standards)\n" in handout
+    assert "客户须能辨认员工身份" in handout and "6 分; 客户须能辨认员工身份" in handout
+    filtered = render("sample.yaml", "checklist", "md", lang="en", stage="serve", role="值班长")
+    assert "This copy covers only: stage **办理** · role **值班长**\n" in filtered
+    chinese = render("sample.yaml", "checklist", "md", stage="serve", role="值班长")
+    assert "本文件仅含：阶段 **办理** · 岗位 **值班长**\n" in chinese
+    page = render("sample.yaml", "checklist", "html", lang="en", stage="serve")
+    assert "This copy covers only: stage <b>办理</b></p>" in page
+    checklist = render("sample.yaml", "checklist", "md", lang="en")
+    assert "Totals (passed / applicable): ______ · All red lines passed: □ yes / □ no" in checklist
+
+
+@pytest.mark.parametrize(
+    ("lang", "cells"),
+    [
+        (
+            "en",
+            {
+                "RH-01": "measured ______ s ☐ N/A",
+                "RH-03": "measured ______ min ☐ N/A",
+                "RH-04": "count ______ ☐ N/A",
+                "RH-05": "score ______ ☐ N/A",
+                "RH-06": "measured ______ % ☐ N/A",
+            },
+        ),
+        (
+            "zh",
+            {
+                "RH-01": "实测 ______ 秒 ☐ N/A",
+                "RH-04": "实测 ______ ☐ N/A",
+                "RH-05": "评分 ______ 分 ☐ N/A",
+            },
+        ),
+    ],
+)
+def test_measured_value_cells_have_no_empty_unit_slot(lang, cells):
+    text = render("sample.yaml", "checklist", "md", lang=lang)
+    for standard_id, cell in cells.items():
+        assert row_of(text, standard_id).endswith(f"| {cell} |"), standard_id
+    assert not [line for line in text.splitlines() if "  " in line]
+
+
 def test_css_string_cannot_break_out():
     assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c \\2f style\\3e "'
     assert css_string("home-visit v3.2") == '"home\\2d visit v3\\2e 2"'
