@@ -642,3 +642,13 @@ def test_bom_never_reaches_the_first_header(tmp_path, catalog):
     path.write_bytes(codecs.BOM_UTF8 + b"inspection,standard,result\nJ-1,A-01,pass\n")
     source = next(iter(read_results(path, catalog))).source
     assert source.columns["inspection"] == "inspection"
+
+
+def test_forced_delimiter_and_a_standard_mapped_to_a_question_column(tmp_path, catalog):
+    text = "inspection|Q1|Q2\nJ-1|pass|80\n"
+    path = write(tmp_path / "r.csv", text)
+    columns = parse_column_options(["A-01=Q1", "A-02=Q2"], catalog)
+    seen, _ = read(path, catalog, delimiter="|", columns=columns)
+    assert verdicts(seen) == {("J-1", "A-01"): "pass", ("J-1", "A-02"): "pass"}
+    with pytest.raises(SvcstdError, match="one character"):
+        read(path, catalog, delimiter="||")
