@@ -57,7 +57,6 @@ FORM_FALLBACKS = {
     "date": ("today", "start", "_submission_time", "submissiondate", "end"),
 }
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SPACE_OR_QUOTE = frozenset(" '")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200b\u200c\u200d\u2060\ufeff"), None)
 ID_LIKE = re.compile(r"([A-Za-z]{1,8})[-_.]?\d{1,4}[A-Za-z]?")
@@ -1108,7 +1107,6 @@ class _Builder:
         if len(present) == len(layout.meta) > 1:  # every column there: one C-level getter
             self.meta_raw = cast(Callable[[list[str]], tuple[str, ...]], itemgetter(*present))
         self.derived = 0
-        self.derived_example = ""
         self.inconsistent = 0
         self.numeric_ids = 0
 

@@ -71,8 +71,9 @@ def needed(target: float, z: float = Z95) -> int:
     """Observations needed before even a perfect record could show `target` is met.
 
     With every observation a pass, the Wilson lower bound is n / (n + z²); it reaches the
-    target when n ≥ target·z² / (1 − target). A 100 % target can never be shown that way;
-    it is judged on "no failures" once there are `TARGET_ONE_NEEDED` observations.
+    target when n ≥ target·z² / (1 − target). A 100 % target can never be shown that way:
+    it is judged on "no failures", and fewer than `TARGET_ONE_NEEDED` observations are flagged
+    as too few.
     """
     if target <= 0:
         return 0
