@@ -91,6 +91,7 @@ class SampleOptions:
     shape: str = "long"
     lang: str | None = None
     months: int = 6
+    today: dt.date | None = None  # inspections never lie after this day (default: today)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def sample_table(doc: StandardFile, options: SampleOptions) -> tuple[list[str], 
     ]
     inspectors = INSPECTORS[lang][: max(2, min(4, len(sites) // 2))]
     difficulty = _difficulties(rng, standards)
-    start = _start(doc)
+    start = _start(doc, options.months, options.today or dt.date.today())
     dates = _weekdays(start, options.months)
     prefix = "".join(part[:1] for part in doc.id.split("-")).upper() or "I"
 
@@ -267,9 +268,16 @@ def _difficulties(rng: random.Random, standards: list[Standard]) -> dict[str, fl
     return result
 
 
-def _start(doc: StandardFile) -> dt.date:
-    start = doc.effective or dt.date(2025, 1, 1)
-    return start.replace(day=1)
+def _start(doc: StandardFile, months: int, today: dt.date) -> dt.date:
+    """The months after the standard took effect, moved back if they would reach past today."""
+    start = (doc.effective or dt.date(2025, 1, 1)).replace(day=1)
+    latest = _add_months(today.replace(day=1), -months)
+    return min(start, latest)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _weekdays(start: dt.date, months: int) -> list[dt.date]:
