@@ -172,6 +172,14 @@ def test_sarif(flawed: Path) -> None:
     assert {r["ruleId"] for r in run["results"]} == {"P3", "C6"}
 
 
+def test_sarif_uris_are_encoded(tmp_path: Path) -> None:
+    path = tmp_path / "上门 服务.yaml"
+    path.write_text(edit(("what: 接起来电", "what: 平均接通时间")), encoding="utf-8")
+    log = json.loads(svcstd("validate", path.name, "--format", "sarif", cwd=tmp_path).stdout)
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri == {"uri": "%E4%B8%8A%E9%97%A8%20%E6%9C%8D%E5%8A%A1.yaml"}
+
+
 def test_github_annotations(flawed: Path) -> None:
     result = svcstd("validate", flawed, "--format", "github", cwd=flawed.parent)
     first = result.stdout.splitlines()[0]

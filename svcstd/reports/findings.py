@@ -102,7 +102,7 @@ def as_sarif(report: Report) -> str:
         "runs": [
             {
                 "tool": {"driver": driver},
-                "artifacts": [{"location": {"uri": file}} for file in report.files],
+                "artifacts": [{"location": {"uri": _uri(file)}} for file in report.files],
                 "results": results,
                 "columnKind": "unicodeCodePoints",
             }
@@ -120,7 +120,7 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": finding.file},
+                    "artifactLocation": {"uri": _uri(finding.file)},
                     "region": {"startLine": finding.line, "startColumn": finding.column},
                 }
             }
@@ -129,6 +129,13 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     if finding.waived is not None:
         result["suppressions"] = [{"kind": "inSource", "justification": finding.waived}]
     return result
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference, as SARIF requires: forward slashes, non-ASCII percent-encoded."""
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/"), safe="/:")
 
 
 def as_github(report: Report) -> str:
