@@ -19,15 +19,16 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby, islice
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import IO, Any, NamedTuple, cast
 
 from svcstd.errors import SvcstdError
 from svcstd.model import UNIT_SECONDS, Measure, StandardFile
@@ -604,15 +605,12 @@ def _csv_chunks(
     done = 0
     csv.field_size_limit(MAX_FIELD)
     while True:
-        reader = None
         try:
             with open(path, encoding=encoding, newline="") as handle:
-                reader = csv.reader(handle, delimiter=delimiter, strict=True)
-                if done:
-                    for _ in islice(reader, done):
-                        pass
+                records = _Records(handle, delimiter, info.file)
+                records.skip(done)
                 buffer: Any = handle.buffer
-                while chunk := list(islice(reader, CHUNK_ROWS)):
+                for chunk in records.chunks(CHUNK_ROWS):
                     info.position = buffer.tell()
                     yield done + 1, chunk
                     done += len(chunk)
@@ -624,9 +622,80 @@ def _csv_chunks(
                 info.warn(f"{info.file} is GB18030/GBK text, not UTF-8; read as GB18030")
                 continue
             raise _decode_error(path, info.file, encoding) from None
+
+
+class _Records:
+    """The records of CSV text, exactly as `csv.reader` reads them, but faster where it can.
+
+    `csv.reader` (default dialect) reads a line without a quote or a carriage return as the
+    line split at the delimiter, and an empty line as no cells; `str.split` does the same
+    three times faster. So the text is read in blocks and blocks of such lines are split; from
+    the first block with a quote or a CR (or a line too long to be one cell), `csv.reader`
+    reads the rest, with its checks for broken quotes. Errors name their line in the file.
+    """
+
+    def __init__(self, handle: IO[str], delimiter: str, file: str, block: int = 32 * 1024):
+        self.handle = handle
+        self.block = block  # characters read at a time while the text is plain
+        self.delimiter = delimiter
+        self.file = file
+        self.lines = 0  # lines read before csv.reader takes over
+        self.split = 0  # records read by splitting lines
+
+    def skip(self, count: int) -> None:
+        """Pass over records already read (on the second read of a file, as GB18030)."""
+        if count:
+            reader = csv.reader(self.handle, delimiter=self.delimiter, strict=True)
+            for _ in islice(reader, count):
+                pass
+            self.lines = reader.line_num
+
+    def chunks(self, size: int) -> Iterator[list[list[str]]]:
+        """The records in lists of `size` (the last one shorter)."""
+        pending: list[list[str]] = []
+        for rows in self._blocks(size):
+            pending += rows
+            while len(pending) >= size:
+                yield pending[:size]
+                del pending[:size]
+        if pending:
+            yield pending
+
+    def _blocks(self, size: int) -> Iterator[list[list[str]]]:
+        lines: Iterable[str] | None = self.handle
+        if self.delimiter not in '"\r\n':
+            lines = yield from self._plain()
+        if lines is None:
+            return
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+        wanted = size - self.split % size  # first the rest of a chunk begun by splitting
+        try:
+            while rows := list(islice(reader, wanted)):
+                yield rows
+                wanted = size
         except csv.Error as error:
-            line = reader.line_num if reader is not None else 0
-            raise SvcstdError(_csv_problem(str(error)), f"{info.file}, line {line}") from None
+            line = self.lines + reader.line_num
+            raise SvcstdError(_csv_problem(str(error)), f"{self.file}, line {line}") from None
+
+    def _plain(self) -> Generator[list[list[str]], None, Iterable[str] | None]:
+        """Records of plain blocks; returns the lines left for csv.reader (None at the end)."""
+        split, delimiter, read = str.split, self.delimiter, self.handle.read
+        rest = ""
+        while block := read(self.block):
+            text = rest + block
+            if '"' in text or "\r" in text or len(text) > MAX_FIELD:
+                text += self.handle.readline()  # whole lines: a CR may end this block
+                return chain(io.StringIO(text, newline=""), self.handle)
+            cut = text.rfind("\n") + 1
+            rest = text[cut:]
+            if cut:
+                lines = text[: cut - 1].split("\n")
+                self.lines += len(lines)
+                self.split += len(lines)
+                yield [split(line, delimiter) if line else [] for line in lines]
+        if rest:  # the last line, without a line break
+            yield [rest.split(delimiter)]
+        return None
 
 
 def _choose_encoding(head: bytes, file: str, forced: str | None) -> tuple[str, bool]:

@@ -32,6 +32,7 @@ from svcstd.results import (
     Observation,
     ReadOptions,
     Reject,
+    _Records,
     clean,
     duration_seconds,
     judge,
@@ -635,6 +636,59 @@ def test_any_bytes_give_a_result_or_one_clean_error(tmp_path_factory, data):
             assert item.row >= 1
     except SvcstdError as error:
         assert str(error) and "\n" not in str(error)
+
+
+def _records_both_ways(text: str, delimiter: str, block: int) -> tuple[object, object]:
+    """csv.reader's records of `text` and svcstd's, each with the line of an error (or 0)."""
+    expected: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        expected.extend(reader)
+        expected_error = 0
+    except csv.Error:
+        expected_error = reader.line_num
+    got: list[list[str]] = []
+    records = _Records(io.StringIO(text, newline=""), delimiter, "r.csv", block)
+    try:
+        for chunk in records.chunks(3):
+            got.extend(chunk)
+        error = 0
+    except SvcstdError as caught:
+        error = int(str(caught).split(", line ")[1].split(":")[0])
+    return (expected, expected_error), (got, error)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(alphabet=',;a合"\r ', max_size=8) | st.sampled_from(["", "a,b", "x,,y"]),
+        max_size=12,
+    ),
+    ending=st.sampled_from(["\n", "\r\n", ""]),
+    delimiter=st.sampled_from([",", ";"]),
+    block=st.integers(1, 9),
+)
+def test_records_are_what_csv_reader_reads(lines, ending, delimiter, block):
+    # tiny blocks: lines cut anywhere, the text turning unplain in any block, a CR at a
+    # block's end; the same records, and an error on the same line
+    text = "\n".join(lines) + ending
+    expected, got = _records_both_ways(text, delimiter, block)
+    if expected[1]:  # rows before an error may be read or not; the error and its line agree
+        assert got[1] == expected[1]
+    else:
+        assert got == expected
+
+
+def test_plain_lines_are_split_and_a_quote_further_down_still_checked():
+    text = "a,b\n\nc,d\n" * 20 + 'e,"f\ng",h\r\ni,j\n'
+    records = _Records(io.StringIO(text, newline=""), ",", "r.csv", block=16)
+    rows = [row for chunk in records.chunks(7) for row in chunk]
+    assert rows[:3] == [["a", "b"], [], ["c", "d"]] and len(rows) == 62
+    assert rows[60:] == [["e", "f\ng", "h"], ["i", "j"]]
+    assert records.split > 0  # the plain lines before the quote were split, not parsed
+    broken = _Records(io.StringIO(text + 'k,"l\n', newline=""), ",", "r.csv", block=16)
+    with pytest.raises(SvcstdError, match=r"r\.csv, line 64: a quote"):
+        list(broken.chunks(7))
 
 
 def test_bom_never_reaches_the_first_header(tmp_path, catalog):
