@@ -6,6 +6,7 @@ Jinja2, openpyxl or rich tables.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -331,3 +332,7 @@ def main() -> None:
     except BrokenPipeError:  # `svcstd … | head` closes the pipe early
         sys.stderr.close()
         raise SystemExit(0) from None
+    finally:
+        # the process ends here: the interpreter's full collections at exit would only
+        # rescan every object of typer and pydantic (30 ms, a fifth of a short run)
+        gc.freeze()
