@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, groupby, islice
@@ -350,8 +349,8 @@ class Catalog:
         }
         self.readings: list[Reading] = []
         self._meaning: dict[tuple[int, int, float | None], int] = {}
-        # long rows: standard text -> result text -> code (a missing standard gets a new dict)
-        self.long_codes: defaultdict[str, dict[str, int]] = defaultdict(dict)
+        # long rows: standard text -> result text -> code, judged when first seen
+        self.long_codes = _LongCodes(self)
         self.column_codes: dict[tuple[int, str], dict[str, int]] = {}
 
     def find(self, text: str) -> StandardInfo | None:
@@ -396,11 +395,7 @@ class Catalog:
 
     def code_long(self, label: str, raw: str) -> int:
         """The code of a long row's (standard, result) texts, judged once and remembered."""
-        known = self.long_codes[label]
-        code = known.get(raw)
-        if code is None:
-            code = known[raw] = self.code(self.find(label), label, raw)
-        return code
+        return self.long_codes[label][raw]
 
     def _intern(self, reading: Reading, meaning: tuple[int, int, float | None]) -> int:
         code = self._meaning.get(meaning)
@@ -411,6 +406,33 @@ class Catalog:
     def _new(self, reading: Reading) -> int:
         self.readings.append(reading)
         return len(self.readings) - 1
+
+
+class _LongCodes(dict[str, "_ResultCodes"]):
+    """Standard text -> its result codes; a standard text not seen yet gets a new table."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+    def __missing__(self, label: str) -> _ResultCodes:
+        table = self[label] = _ResultCodes(self.catalog, label)
+        return table
+
+
+class _ResultCodes(dict[str, int]):
+    """Result text -> code, for one standard text of long rows; a text not seen yet is judged
+    (so a chunk's codes are one C-level lookup per row, with nothing to patch up after)."""
+
+    def __init__(self, catalog: Catalog, label: str) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.label = label
+        self.info = catalog.find(label)
+
+    def __missing__(self, raw: str) -> int:
+        code = self[raw] = self.catalog.code(self.info, self.label, raw)
+        return code
 
 
 SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -1266,17 +1288,10 @@ class _Builder:
         if self.inspection_of is None or set(map(len, rows)) != {layout.ncols}:
             return None
         inspections = list(map(self.inspection_of, rows))
-        if "" in inspections:
+        if not all(inspections):
             return None
-        by_label = self.catalog.long_codes.__getitem__
-        codes = list(
-            map(dict.get, map(by_label, map(self.standard_of, rows)), map(self.result_of, rows))
-        )
-        if None in codes:
-            code_long = self.catalog.code_long
-            for position in [i for i, code in enumerate(codes) if code is None]:
-                row = rows[position]
-                codes[position] = code_long(self.standard_of(row), self.result_of(row))
+        tables = map(self.catalog.long_codes.__getitem__, map(self.standard_of, rows))
+        codes = list(map(dict.__getitem__, tables, map(self.result_of, rows)))
         runs: list[Run] = []
         append = runs.append
         position = 0
