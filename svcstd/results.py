@@ -1314,7 +1314,7 @@ class _Builder:
             append((inspection, meta, first + position, count, 1))
             position += count
         self.info.rows += len(rows)
-        return Batch(self.info, self.file_index, runs, codes, [])  # type: ignore[arg-type]
+        return Batch(self.info, self.file_index, runs, codes, [])
 
     def _check_meta(self, first: int, rows: list[list[str]], runs: list[Run]) -> None:
         """Count inspections whose rows disagree on date, site, staff or inspector."""
