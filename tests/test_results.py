@@ -295,21 +295,23 @@ def test_encodings_are_detected_and_named(tmp_path, catalog, encoding, expected)
     assert seen[0].meta["site"] == "城东营业厅"  # no mojibake, no BOM in the first header
 
 
-def test_gbk_text_after_64_kib_of_ascii_is_read_again_as_gb18030(tmp_path, catalog):
-    ascii_rows = "".join(f"K-{n},2025-03-04,S1,P1,Q1,A-01,pass,\n" for n in range(3000))
+@pytest.mark.parametrize("count", [3000, 2 * CHUNK_ROWS + 100])  # read again from 0, or not
+def test_gbk_text_after_64_kib_of_ascii_is_read_again_as_gb18030(tmp_path, catalog, count):
+    ascii_rows = "".join(f"K-{n},2025-03-04,S1,P1,Q1,A-01,pass,\n" for n in range(count))
     assert len(ascii_rows) > 64 * 1024
     text = "inspection,date,site,staff,inspector,standard,result,note\n" + ascii_rows
     text += "K-last,2025-03-04,城东营业厅,张伟,陈静,A-01,不合格,未问候\n"
     path = write(tmp_path / "late.csv", text, "gb18030")
     seen, rejected = read(path, catalog)
-    assert rejected == [] and len(seen) == 3001
-    assert len({o.inspection for o in seen}) == 3001  # nothing read twice
+    assert rejected == [] and len(seen) == count + 1
+    assert len({o.inspection for o in seen}) == count + 1  # nothing read twice
+    assert [o.row for o in seen] == list(range(2, count + 3))
     last = seen[-1]
     assert (last.inspection, last.verdict, last.meta["site"], last.row) == (
         "K-last",
         "fail",
         "城东营业厅",
-        3002,
+        count + 2,
     )
     assert next(iter(read_results(path, catalog))).source.encoding in ("utf-8", "gb18030")
 
