@@ -75,17 +75,26 @@ def run_score(
         columns=parse_column_options(columns or [], catalog),
     )
     read_options = read_options_for(by_names, base)
-    report = _score_files(
-        results,
-        catalog,
-        read_options,
-        ScoreOptions(na_as=na_as, by=by_names),
-        Scorer,
-        rejects,
-    )
-    _check_by_columns(by_names, report)
-    language = lang or catalog.files[0][1].language
-    _emit(report, fmt, output, language)
+    # rows arrive in chunks of thousands of lists, and neither they nor the report make
+    # cycles: the cyclic garbage collector would only rescan them, so it rests during the run
+    # (reference counting frees)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        report = _score_files(
+            results,
+            catalog,
+            read_options,
+            ScoreOptions(na_as=na_as, by=by_names),
+            Scorer,
+            rejects,
+        )
+        _check_by_columns(by_names, report)
+        language = lang or catalog.files[0][1].language
+        _emit(report, fmt, output, language)
+    finally:
+        if collecting:
+            gc.enable()
     rejected = report["summary"]["rejected"]
     if rejected and rejects is None:
         print(
@@ -128,10 +137,6 @@ def _score_files(
     writer = _RejectsFile(rejects) if rejects is not None else None
     total = sum(path.stat().st_size for path in results)
     progress = _progress(total)
-    # rows arrive in chunks of thousands of lists and no cycles are made: the cyclic garbage
-    # collector would only rescan them, so it rests during the run (reference counting frees)
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         scorer = scorer_class(
             catalog,
@@ -152,8 +157,6 @@ def _score_files(
             writer.discard()
         raise
     finally:
-        if collecting:
-            gc.enable()
         if progress is not None:
             progress(None)
     if writer is not None:
