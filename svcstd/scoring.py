@@ -397,19 +397,21 @@ class Scorer:
                 )
             else:
                 period_of = [("", "")] * len(records)
-            for figures, (month, week), meta, codes in zip(
-                figures_all, period_of, metas, all_codes, strict=True
+            # the inspections' group keys, column by column (stage and factor parts are "")
+            keys = (
+                list(zip(*(_key_column(slot, metas, period_of) for slot in slots), strict=True))
+                if by
+                else [()] * len(records)
+            )
+            for figures, (month, _), base, codes in zip(
+                figures_all, period_of, keys, all_codes, strict=True
             ):
                 if month:
                     _add(months[month], figures)
                 if not by:
                     continue
-                base = [
-                    meta[slot] if slot >= 0 else month if slot == -1 else week if slot == -2 else ""
-                    for slot in slots
-                ]
                 if not by_entry:
-                    _add(groups[tuple(base)], figures)
+                    _add(groups[base], figures)
                     continue
                 for parts, part_figures in self._split(codes, by_entry).items():
                     key = list(base)
@@ -801,6 +803,18 @@ def _unpack(total: int) -> tuple[float | None, bool, int, int]:
         return None, False, passes, fails
     passed = (total >> (3 * FIELD_BITS)) & FIELD_MASK
     return 100.0 * passed / applicable, False, passes, fails
+
+
+def _key_column(
+    slot: int, metas: list[tuple[str, ...]], periods: list[tuple[str, str]]
+) -> Iterable[str]:
+    """One part of the inspections' group keys: a metadata column (slot ≥ 0), the month (-1),
+    the week (-2) or blank (filled in per entry for stage and factor)."""
+    if slot >= 0:
+        return map(itemgetter(slot), metas)
+    if slot in (-1, -2):
+        return map(itemgetter(-1 - slot), periods)
+    return [""] * len(metas)
 
 
 def _accumulator() -> list[float]:
