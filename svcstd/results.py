@@ -651,9 +651,10 @@ class _Records:
 
     `csv.reader` (default dialect) reads a line without a quote or a carriage return as the
     line split at the delimiter, and an empty line as no cells; `str.split` does the same
-    three times faster. So the text is read in blocks and blocks of such lines are split; from
-    the first block with a quote or a CR (or a line too long to be one cell), `csv.reader`
-    reads the rest, with its checks for broken quotes. Errors name their line in the file.
+    three times faster. So the text is read in blocks and blocks of such lines (ended by LF
+    or CR LF) are split; from the first block with a quote or a lone CR (or a line too long to
+    be one cell), `csv.reader` reads the rest, with its checks for broken quotes. Errors name
+    their line in the file.
     """
 
     def __init__(self, handle: IO[str], delimiter: str, file: str, block: int = 32 * 1024):
@@ -705,19 +706,32 @@ class _Records:
         rest = ""
         while block := read(self.block):
             text = rest + block
-            if '"' in text or "\r" in text or len(text) > MAX_FIELD:
+            cut = text.rfind("\n") + 1
+            lines = _plain_lines(text[:cut]) if '"' not in text else None
+            if lines is None or len(text) > MAX_FIELD:
                 text += self.handle.readline()  # whole lines: a CR may end this block
                 return chain(io.StringIO(text, newline=""), self.handle)
-            cut = text.rfind("\n") + 1
             rest = text[cut:]
-            if cut:
-                lines = text[: cut - 1].split("\n")
+            if lines:
                 self.lines += len(lines)
                 self.split += len(lines)
                 yield [split(line, delimiter) if line else [] for line in lines]
-        if rest:  # the last line, without a line break
+        if "\r" in rest:  # a last line without a line break may hold CRs
+            return io.StringIO(rest, newline="")
+        if rest:
             yield [rest.split(delimiter)]
         return None
+
+
+def _plain_lines(whole: str) -> list[str] | None:
+    """The lines of text ending with a line break, if each ends with LF or each with CR LF and
+    no other CR is among them (lines csv.reader reads as they are); else None."""
+    if whole.endswith("\r\n"):  # as Excel on Windows writes
+        lines = whole[:-2].split("\r\n")
+        return lines if whole.count("\r") == whole.count("\n") == len(lines) else None
+    if "\r" in whole:
+        return None
+    return whole[:-1].split("\n") if whole else []
 
 
 def _choose_encoding(head: bytes, file: str, forced: str | None) -> tuple[str, bool]:

@@ -666,14 +666,15 @@ def _records_both_ways(text: str, delimiter: str, block: int) -> tuple[object, o
         st.text(alphabet=',;a合"\r ', max_size=8) | st.sampled_from(["", "a,b", "x,,y"]),
         max_size=12,
     ),
-    ending=st.sampled_from(["\n", "\r\n", ""]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    ending=st.sampled_from(["\n", "\r\n", "\r", ""]),
     delimiter=st.sampled_from([",", ";"]),
     block=st.integers(1, 9),
 )
-def test_records_are_what_csv_reader_reads(lines, ending, delimiter, block):
-    # tiny blocks: lines cut anywhere, the text turning unplain in any block, a CR at a
-    # block's end; the same records, and an error on the same line
-    text = "\n".join(lines) + ending
+def test_records_are_what_csv_reader_reads(lines, newline, ending, delimiter, block):
+    # tiny blocks: lines cut anywhere, the text turning unplain in any block, a CR LF cut in
+    # two; the same records, and an error on the same line
+    text = newline.join(lines) + ending
     expected, got = _records_both_ways(text, delimiter, block)
     if expected[1]:  # rows before an error may be read or not; the error and its line agree
         assert got[1] == expected[1]
@@ -688,6 +689,10 @@ def test_plain_lines_are_split_and_a_quote_further_down_still_checked():
     assert rows[:3] == [["a", "b"], [], ["c", "d"]] and len(rows) == 62
     assert rows[60:] == [["e", "f\ng", "h"], ["i", "j"]]
     assert records.split > 0  # the plain lines before the quote were split, not parsed
+    plain = "a,b\r\n\r\nc,d\r\n" * 20  # as Excel on Windows writes it
+    windows = _Records(io.StringIO(plain, newline=""), ",", "r.csv", block=16)
+    assert [row for chunk in windows.chunks(7) for row in chunk] == rows[:60]
+    assert windows.split == 60  # CR LF line breaks are plain too
     broken = _Records(io.StringIO(text + 'k,"l\n', newline=""), ",", "r.csv", block=16)
     with pytest.raises(SvcstdError, match=r"r\.csv, line 64: a quote"):
         list(broken.chunks(7))
