@@ -1301,32 +1301,32 @@ class _Builder:
         layout = self.layout
         if self.inspection_of is None or set(map(len, rows)) != {layout.ncols}:
             return None
-        inspections = list(map(self.inspection_of, rows))
-        if not all(inspections):
-            return None
         tables = map(self.catalog.long_codes.__getitem__, map(self.standard_of, rows))
         codes = list(map(dict.__getitem__, tables, map(self.result_of, rows)))
         runs: list[Run] = []
         append = runs.append
+        disagreeing: list[Run] = []
         position = 0
         known_ids = self.ids.get
         known_texts = self.texts.get
         meta_raw = self.meta_raw
-        for raw, group in groupby(inspections):
+        for raw, group in groupby(rows, self.inspection_of):
             count = len(list(group))
             inspection = known_ids(raw) or self.canonical_id(raw)
             if not inspection:
-                return None
+                return None  # rows without an id: the careful path reads the chunk
             row = rows[position]
             raw_meta = meta_raw(row)
             # rows of one inspection should agree; the first and last of each run are compared
             if count > 1 and raw_meta != meta_raw(rows[position + count - 1]):
-                self._check_meta(first, rows, [(inspection, (), first + position, count, 1)])
+                disagreeing.append((inspection, (), first + position, count, 1))
             meta = cast(tuple[str, ...], tuple(map(known_texts, raw_meta)))
             if None in meta:
                 meta = tuple(map(self.text, raw_meta))
             append((inspection, meta, first + position, count, 1))
             position += count
+        if disagreeing:
+            self._check_meta(first, rows, disagreeing)
         self.info.rows += len(rows)
         return Batch(self.info, self.file_index, runs, codes, [])
 
