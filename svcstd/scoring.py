@@ -219,7 +219,7 @@ class Scorer:
         if not codes:
             return
         self.counts.update(codes)
-        dirty = not self.unstored.isdisjoint(codes)
+        dirty = bool(self.unstored) and not self.unstored.isdisjoint(codes)
         file_index = batch.file_index
         inspections = self.inspections
         get = inspections.get
