@@ -37,7 +37,7 @@ from svcstd.vocab import FAIL_TOKENS, META_COLUMNS, NA_TOKENS, PASS_TOKENS
 BLANK, PASS, FAIL, NA, UNREADABLE, UNKNOWN = range(6)
 VERDICTS = ("blank", "pass", "fail", "na", "unreadable", "unknown")
 
-CHUNK_ROWS = 4096
+CHUNK_ROWS = 8192  # rows judged together: fewer, longer C-level passes (measured best)
 ID_CACHE = 4096  # raw inspection ids remembered with their cleaned form
 HEADER_SEARCH_ROWS = 20
 SNIFF_BYTES = 64 * 1024
