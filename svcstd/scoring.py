@@ -46,8 +46,8 @@ from svcstd.results import (
 )
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
-MIN_INSPECTIONS = 5
-FINISH_SLICE = 8192  # inspections scored together in finish()  # a group with fewer scored inspections is shown but not ranked
+MIN_INSPECTIONS = 5  # a group with fewer scored inspections is shown but not ranked
+FINISH_SLICE = 8192  # inspections scored together in finish()
 TARGET_ONE_NEEDED = 30  # observations before a 100 % target can be judged at all
 MAX_KEPT = 1000  # rejects and duplicates kept for reports (all go to --rejects)
 
