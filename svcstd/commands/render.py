@@ -7,13 +7,12 @@ template it was made from.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from svcstd.errors import SvcstdError
+from svcstd.outputs import check_target, write_atomic
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "checklist": ("md", "html", "csv", "xlsx", "xlsform"),
@@ -123,58 +122,3 @@ def produce(kind: str, fmt: str, view: dict[str, Any], template: Path | None, sh
         return sheets.xlsform_bytes(sheets.xlsform(view))
     sheet = sheets.results_sheet(view, shape)  # type: ignore[arg-type]
     return sheets.csv_bytes(sheet) if fmt == "csv" else sheets.xlsx_bytes(sheet, view)
-
-
-def check_target(output: Path, inputs: list[Path]) -> None:
-    """Refuse to write over an input, into a folder, or where no folder exists."""
-    if output.is_dir():
-        raise SvcstdError("is a folder; give a file name with -o", str(output))
-    for source in inputs:
-        try:
-            same = output.exists() and source.exists() and os.path.samefile(output, source)
-        except OSError:
-            same = False
-        if same:
-            raise SvcstdError(
-                f"refusing to write over the input {source}; choose another -o file", str(output)
-            )
-    parent = output.parent if str(output.parent) else Path(".")
-    if not parent.is_dir():
-        raise SvcstdError(f"no such folder: {parent}", str(output))
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside `target`, then rename it into place.
-
-    A crash mid-write leaves the old file (or none), never half a document.
-    """
-    parent = target.parent if str(target.parent) else Path(".")
-    temp: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temp = Path(handle.name)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _file_mode(target))
-        os.replace(temp, target)
-    except OSError as error:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise SvcstdError(f"cannot write: {error.strerror or error}", str(target)) from None
-    except BaseException:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """The mode of the file being replaced, or what a new file would get under the umask."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask

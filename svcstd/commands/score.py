@@ -12,15 +12,16 @@ import gc
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from svcstd.errors import EXIT_FINDINGS, EXIT_OK, SvcstdError
+from svcstd.outputs import AtomicFile, check_target, write_atomic
 
 SCORE_FORMATS = ("table", "json", "csv", "md", "html")
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
+PIPE_WIDTH = 120  # columns of the table when it is not shown on a terminal
 PROGRESS_BYTES = 32 * 1024 * 1024  # show a progress bar on a terminal above this input size
 REJECT_COLUMNS = ("file", "row", "inspection", "standard", "value", "reason")
 
@@ -199,10 +200,12 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         from svcstd.reports.score_table import render_table
 
         if output is None:
-            render_table(report, lang, sys.stdout)
+            # a terminal gives its own width; a pipe or file gets room for every column
+            width = None if sys.stdout.isatty() else PIPE_WIDTH
+            render_table(report, lang, sys.stdout, width=width)
             return
         buffer = io.StringIO()
-        render_table(report, lang, buffer, width=120)
+        render_table(report, lang, buffer, width=PIPE_WIDTH)
         write_atomic(output, buffer.getvalue().encode("utf-8"))
         return
     from svcstd.reports.scores import json_pieces, render
@@ -225,55 +228,17 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
 
 
 def _write_pieces(target: Path, pieces: Any) -> None:
-    """Write text pieces to a temporary file beside `target`, then rename it into place."""
-    parent = target.parent if str(target.parent) else Path(".")
-    temp: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            dir=parent,
-            prefix=f".{target.name}.",
-            suffix=".tmp",
-            delete=False,
-        ) as handle:
-            temp = Path(handle.name)
-            handle.writelines(pieces)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _mode(target))
-        os.replace(temp, target)
-    except OSError as error:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise SvcstdError(f"cannot write: {error.strerror or error}", str(target)) from None
-    except BaseException:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise
+    """Write text pieces to `target` in one piece (a big report is never one big string)."""
+    with AtomicFile(target, "w", encoding="utf-8") as handle:
+        handle.writelines(pieces)
 
 
 class _RejectsFile:
     """Rejected rows streamed as CSV into a temporary file, renamed into place at the end."""
 
     def __init__(self, target: Path) -> None:
-        self.target = target
-        parent = target.parent if str(target.parent) else Path(".")
-        try:
-            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit or discard
-                "w",
-                encoding="utf-8-sig",
-                newline="",
-                dir=parent,
-                prefix=f".{target.name}.",
-                suffix=".tmp",
-                delete=False,
-            )
-        except OSError as error:
-            raise SvcstdError(f"cannot write: {error.strerror or error}", str(target)) from None
-        self.handle: IO[str] = handle
-        self.temp = Path(handle.name)
-        self.writer = csv.writer(handle, lineterminator="\r\n")
+        self.file = AtomicFile(target, "w", encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.file.handle, lineterminator="\r\n")
         self.writer.writerow(REJECT_COLUMNS)
 
     def write(self, reject: Any) -> None:
@@ -291,30 +256,10 @@ class _RejectsFile:
         )
 
     def commit(self) -> None:
-        try:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
-            os.chmod(self.temp, _mode(self.target))
-            os.replace(self.temp, self.target)
-        except OSError as error:
-            self.discard()
-            raise SvcstdError(
-                f"cannot write: {error.strerror or error}", str(self.target)
-            ) from None
+        self.file.commit()
 
     def discard(self) -> None:
-        self.handle.close()
-        self.temp.unlink(missing_ok=True)
-
-
-def _mode(target: Path) -> int:
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        self.file.discard()
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -324,19 +269,6 @@ def _same_path(a: Path, b: Path) -> bool:
     except OSError:
         pass
     return a.resolve() == b.resolve()
-
-
-def check_target(output: Path, inputs: list[Path]) -> None:
-    """Refuse to write over an input, into a folder, or where no folder exists."""
-    from svcstd.commands.render import check_target as render_check
-
-    render_check(output, inputs)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    from svcstd.commands.render import write_atomic as render_write
-
-    render_write(target, data)
 
 
 # --------------------------------------------------------------------------- sample
