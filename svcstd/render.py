@@ -642,24 +642,30 @@ def _filters() -> dict[str, Callable[..., Any]]:
 _ENVIRONMENTS: dict[str, Any] = {}
 
 
+def _env_options(fmt: str) -> dict[str, Any]:
+    """What the bundled and the sandboxed environments share: escaping, strictness, layout."""
+    from jinja2 import StrictUndefined
+
+    return {
+        "autoescape": fmt == "html",
+        "finalize": _finalize_html if fmt == "html" else _finalize_md,
+        "undefined": StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": False,
+    }
+
+
 def builtin_environment(fmt: TextFormat) -> Any:
     """The environment for the bundled templates: escaping fixed by the output format."""
     if fmt in _ENVIRONMENTS:
         return _ENVIRONMENTS[fmt]
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader
 
     from svcstd.resources import bundled_templates
 
-    env = Environment(
-        loader=FileSystemLoader(str(bundled_templates())),
-        autoescape=fmt == "html",
-        finalize=_finalize_html if fmt == "html" else _finalize_md,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    env = Environment(loader=FileSystemLoader(str(bundled_templates())), **_env_options(fmt))
     env.filters.update(_filters())
     _ENVIRONMENTS[fmt] = env
     return env
@@ -773,7 +779,7 @@ def _guarded_sandbox(fmt: TextFormat) -> Any:
     for ever. Here every operator, call, filter, `~` and loop that can grow is checked
     before it allocates, loops share an iteration budget, and the output is capped.
     """
-    from jinja2 import StrictUndefined, nodes
+    from jinja2 import nodes
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -907,15 +913,7 @@ def _guarded_sandbox(fmt: TextFormat) -> Any:
             nodes.EnvironmentAttribute("guard_text"), [node], [], None, None, lineno=node.lineno
         )
 
-    env = GuardedSandbox(
-        autoescape=fmt == "html",
-        finalize=_finalize_html if fmt == "html" else _finalize_md,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    env = GuardedSandbox(**_env_options(fmt))
     env.globals.pop("lipsum", None)  # builds large text from nothing
     env.filters.update(_filters())
     _guard_filters(env, check_args, refuse, check_format, size_of)

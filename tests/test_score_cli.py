@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,8 +13,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from svcstd.cli import app
+from tests.cli import REPO, svcstd
 
-REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "score"
 MINI = DATA / "mini.yaml"
 OTHER = DATA / "other.yaml"
@@ -38,19 +36,6 @@ def run(*args: object) -> tuple[int, str, str]:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
-
-
-def svcstd(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "svcstd", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd or REPO,
-        env=env,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import REPO, svcstd
 from tests.test_rules import BASE, edit
 
-REPO = Path(__file__).resolve().parent.parent
 STANDARDS = REPO / "standards"
-
-
-def svcstd(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "svcstd", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd or REPO,
-        env=env,
-        timeout=120,
-    )
 
 
 @pytest.fixture
