@@ -1,4 +1,4 @@
-"""The strict loader against hostile input (HAZARDS.md, YAML rows; issue 2, item 3).
+"""The strict loader against hostile input (duplicate keys, aliases, tags, YAML 1.1 typing, encodings, depth, size).
 
 Each case asserts what the user sees: the finding's rule, severity, line and column, and the
 substance of its message; and that nothing but a `SvcstdError` ever leaves the loader.
