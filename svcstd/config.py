@@ -1,6 +1,6 @@
 """Settings from `svcstd.toml` or `[tool.svcstd]` in pyproject.toml, merged with the options.
 
-The nearest file from the working directory upwards wins, as with ruff: a project keeps its
+The nearest file from the first checked path upwards wins, as with ruff: a project keeps its
 `select`, `ignore`, `strict`, `exclude` and P4 limit next to its standards and CI.
 """
 
@@ -55,9 +55,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SvcstdError(f"cannot read settings: {error}", str(path)) from None
 
 
-def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
-    """Settings from `explicit`, or from the nearest config file, or the defaults."""
-    cwd = cwd or Path.cwd()
+def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
+    """Settings from `explicit`, or from the nearest config file above `start`, or defaults."""
+    cwd = Path.cwd()
     if explicit is not None:
         if not explicit.is_file():
             raise SvcstdError("settings file not found", str(explicit))
@@ -66,7 +66,7 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
             data = data.get("tool", {}).get("svcstd", {})
         found: tuple[Path, dict[str, Any]] | None = (explicit, data)
     else:
-        found = find_config_file(cwd.resolve())
+        found = find_config_file((start or cwd).resolve())
     if found is None:
         return Config(root=cwd)
     path, table = found

@@ -182,6 +182,17 @@ def test_settings_file_and_exclude(tmp_path: Path) -> None:
     assert named.returncode == 1 and "P3" in named.stdout
 
 
+def test_settings_are_found_beside_the_checked_path(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "drafts").mkdir(parents=True)
+    (project / "a.yaml").write_text(BASE, encoding="utf-8")
+    (project / "drafts" / "b.yaml").write_text(edit(("what: 接起来电", "what: 平均接通")), "utf-8")
+    (project / "svcstd.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert svcstd("validate", project, cwd=elsewhere).returncode == 0
+
+
 def test_pyproject_settings(tmp_path: Path, flawed: Path) -> None:
     (flawed.parent / "pyproject.toml").write_text(
         '[tool.svcstd]\nignore = ["P3"]\nstrict = true\n', encoding="utf-8"

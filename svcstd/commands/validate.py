@@ -27,7 +27,7 @@ def run(
     """Check `paths` and print the findings; the exit code says whether anything failed."""
     if output_format not in FORMATS:
         raise SvcstdError(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
-    settings = load_config(config)
+    settings = load_config(config, start=_start(paths))
     changes: dict[str, object] = {}
     if select is not None:
         changes["select"] = parse_codes(select)
@@ -46,3 +46,10 @@ def run(
     sys.stdout.write(render(report, output_format, colour))
     failed = report.errors or (settings.strict and report.warnings)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _start(paths: list[Path]) -> Path:
+    """Where to look for settings: beside the first path checked, as ruff does, so a project's
+    `exclude` holds wherever the command is run from."""
+    first = paths[0] if paths else Path.cwd()
+    return first if first.is_dir() else first.parent
