@@ -37,22 +37,27 @@ def fail(error: SvcstdError) -> NoReturn:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="standard files or folders (*.yaml, *.yml)")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="standard files or folders (*.yaml, *.yml)", metavar="PATH"),
+    ],
     output_format: Annotated[
-        str, typer.Option("--format", help="text | json | sarif | github")
+        str, typer.Option("--format", help="text | json | sarif | github", metavar="FORMAT")
     ] = "text",
     select: Annotated[
-        str | None, typer.Option(help="only these rule codes or prefixes, e.g. P,C2")
+        str | None,
+        typer.Option(help="only these rule codes or prefixes, e.g. P,C2", metavar="CODES"),
     ] = None,
     ignore: Annotated[
-        str | None, typer.Option(help="skip these rule codes or prefixes, e.g. M2")
+        str | None, typer.Option(help="skip these rule codes or prefixes, e.g. M2", metavar="CODES")
     ] = None,
     strict: Annotated[bool | None, typer.Option("--strict", help="warnings fail too")] = None,
     today: Annotated[
-        str | None, typer.Option(help="date for the review-date rule (YYYY-MM-DD)")
+        str | None, typer.Option(help="date for the review-date rule (YYYY-MM-DD)", metavar="DATE")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="svcstd.toml or pyproject.toml to read settings from")
+        Path | None,
+        typer.Option(help="svcstd.toml or pyproject.toml to read settings from", metavar="FILE"),
     ] = None,
 ) -> None:
     """Check standard files against the schema and the pitfalls of writing standards."""
@@ -75,8 +80,10 @@ def validate(
 
 @app.command()
 def rules(
-    code: Annotated[str | None, typer.Argument(help="a rule code such as P3")] = None,
-    lang: Annotated[str, typer.Option(help="zh | en")] = "en",
+    code: Annotated[
+        str | None, typer.Argument(help="a rule code such as P3", metavar="CODE")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="zh | en", metavar="LANG")] = "en",
 ) -> None:
     """List the rules, or explain one: what it checks, why, a bad and a good example."""
     from svcstd.commands.rules import run
@@ -103,19 +110,26 @@ render_app = typer.Typer(
 )
 app.add_typer(render_app, name="render")
 
-StandardArg = Annotated[Path, typer.Argument(help="the standard file (YAML)")]
-StageOpt = Annotated[str | None, typer.Option("--stage", help="only this stage (id or name)")]
-RoleOpt = Annotated[str | None, typer.Option("--role", help="only standards this role owns")]
+StandardArg = Annotated[Path, typer.Argument(help="the standard file (YAML)", metavar="STANDARD")]
+StageOpt = Annotated[
+    str | None, typer.Option("--stage", help="only this stage (id or name)", metavar="STAGE")
+]
+RoleOpt = Annotated[
+    str | None, typer.Option("--role", help="only standards this role owns", metavar="ROLE")
+]
 LangOpt = Annotated[
-    str | None, typer.Option("--lang", help="zh | en (default: the standard's language)")
+    str | None,
+    typer.Option("--lang", help="zh | en (default: the standard's language)", metavar="LANG"),
 ]
 OutputOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", help="write to FILE (default: stdout)")
+    Path | None,
+    typer.Option("-o", "--output", help="write to FILE (default: stdout)", metavar="FILE"),
 ]
 TemplateOpt = Annotated[
-    Path | None, typer.Option("--template", help="your own Jinja2 template (run in a sandbox)")
+    Path | None,
+    typer.Option("--template", help="your own Jinja2 template (run in a sandbox)", metavar="FILE"),
 ]
-TextFormatOpt = Annotated[str | None, typer.Option("--format", help="md | html")]
+TextFormatOpt = Annotated[str | None, typer.Option("--format", help="md | html", metavar="FORMAT")]
 
 
 def _render(kind: str, standard: Path, **options: object) -> None:
@@ -131,7 +145,8 @@ def _render(kind: str, standard: Path, **options: object) -> None:
 def render_checklist(
     standard: StandardArg,
     output_format: Annotated[
-        str | None, typer.Option("--format", help="md | html | csv | xlsx | xlsform")
+        str | None,
+        typer.Option("--format", help="md | html | csv | xlsx | xlsform", metavar="FORMAT"),
     ] = None,
     stage: StageOpt = None,
     role: RoleOpt = None,
@@ -139,7 +154,8 @@ def render_checklist(
     output: OutputOpt = None,
     template: TemplateOpt = None,
     shape: Annotated[
-        str | None, typer.Option("--shape", help="results sheet: long (default) | wide")
+        str | None,
+        typer.Option("--shape", help="results sheet: long (default) | wide", metavar="SHAPE"),
     ] = None,
 ) -> None:
     """The inspector's checklist, a blank results sheet (csv/xlsx) or an XLSForm for phones."""
@@ -207,47 +223,67 @@ def render_promise(
 
 @app.command()
 def score(
-    results: Annotated[list[Path], typer.Argument(help="inspection results: CSV or XLSX files")],
+    results: Annotated[
+        list[Path],
+        typer.Argument(help="inspection results: CSV or XLSX files", metavar="RESULTS"),
+    ],
     standard: Annotated[
         list[Path] | None,
-        typer.Option("--standard", "-s", help="the standard file(s) to score against"),
+        typer.Option(
+            "--standard", "-s", help="the standard file(s) to score against", metavar="FILE"
+        ),
     ] = None,
     by: Annotated[
         str | None,
         typer.Option(
-            help="group by site, staff, inspector, stage, factor, month, week or a column"
+            help="group by site, staff, inspector, stage, factor, month, week or a column",
+            metavar="COLUMNS",
         ),
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", help="table | json | csv | md | html")
+        str | None,
+        typer.Option("--format", help="table | json | csv | md | html", metavar="FORMAT"),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="write to FILE (default: stdout)")
+        Path | None,
+        typer.Option("-o", "--output", help="write to FILE (default: stdout)", metavar="FILE"),
     ] = None,
     rejects: Annotated[
-        Path | None, typer.Option(help="write every rejected row, with its row number and reason")
+        Path | None,
+        typer.Option(
+            help="write every rejected row, with its row number and reason", metavar="FILE"
+        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="exit 1 if any entry is rejected")
     ] = False,
     encoding: Annotated[
-        str | None, typer.Option(help="CSV encoding (default: UTF-8, else GB18030)")
+        str | None,
+        typer.Option(help="CSV encoding (default: UTF-8, else GB18030)", metavar="ENCODING"),
     ] = None,
     delimiter: Annotated[
-        str | None, typer.Option(help="CSV delimiter (default: sniffed: , ; or tab)")
+        str | None,
+        typer.Option(help="CSV delimiter (default: sniffed: , ; or tab)", metavar="CHAR"),
     ] = None,
     sheet: Annotated[
-        str | None, typer.Option(help="XLSX sheet name or number (default: the one with results)")
+        str | None,
+        typer.Option(
+            help="XLSX sheet name or number (default: the one with results)", metavar="SHEET"
+        ),
     ] = None,
     column: Annotated[
         list[str] | None,
-        typer.Option("--column", help="map a column: NAME=HEADER, e.g. result=得分 (repeatable)"),
+        typer.Option(
+            "--column",
+            help="map a column: NAME=HEADER, e.g. result=得分 (repeatable)",
+            metavar="NAME=HEADER",
+        ),
     ] = None,
     na_as: Annotated[
-        str, typer.Option("--na-as", help="N/A results: exclude (default) or pass")
+        str, typer.Option("--na-as", help="N/A results: exclude (default) or pass", metavar="HOW")
     ] = "exclude",
     lang: Annotated[
-        str | None, typer.Option(help="zh | en (default: the standard's language)")
+        str | None, typer.Option(help="zh | en (default: the standard's language)", metavar="LANG")
     ] = None,
 ) -> None:
     """Score inspection results: compliance per standard, scores per group, nothing lost."""
@@ -276,18 +312,27 @@ def score(
 
 @app.command()
 def sample(
-    standard: Annotated[Path, typer.Argument(help="the standard file (YAML)")],
-    inspections: Annotated[int, typer.Option(help="how many inspections")] = 60,
-    seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same file")] = 1,
+    standard: Annotated[Path, typer.Argument(help="the standard file (YAML)", metavar="STANDARD")],
+    inspections: Annotated[int, typer.Option(help="how many inspections", metavar="N")] = 60,
+    seed: Annotated[
+        int, typer.Option(help="random seed: the same seed gives the same file", metavar="SEED")
+    ] = 1,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="write to FILE (default: stdout)")
+        Path | None,
+        typer.Option("-o", "--output", help="write to FILE (default: stdout)", metavar="FILE"),
     ] = None,
-    output_format: Annotated[str | None, typer.Option("--format", help="csv | xlsx")] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv | xlsx", metavar="FORMAT")
+    ] = None,
     shape: Annotated[
-        str, typer.Option(help="long (a row per result) | wide (a column per standard)")
+        str,
+        typer.Option(
+            help="long (a row per result) | wide (a column per standard)", metavar="SHAPE"
+        ),
     ] = "long",
     lang: Annotated[
-        str | None, typer.Option(help="zh | en headers (default: the standard's language)")
+        str | None,
+        typer.Option(help="zh | en headers (default: the standard's language)", metavar="LANG"),
     ] = None,
 ) -> None:
     """Generate realistic inspection results for a standard, to try `svcstd score` on."""
@@ -312,7 +357,9 @@ def sample(
 def demo(
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="folder for the demo files (default: ./svcstd-demo)"),
+        typer.Option(
+            "--out", help="folder for the demo files (default: ./svcstd-demo)", metavar="DIR"
+        ),
     ] = None,
 ) -> None:
     """The main job on a bundled standard: validate, sample results, score, write the report."""
