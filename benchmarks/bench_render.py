@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from svcstd import cells, sheets
 from svcstd import render as render_module
-from svcstd import sheets
 from svcstd.loading import load
 from svcstd.render import build_view, render_builtin
 
@@ -128,7 +128,7 @@ def main() -> None:
     def cold(kind: str, fmt: str) -> Callable[[], str]:
         def run() -> str:
             render_module._ENVIRONMENTS.clear()  # a fresh process compiles the templates
-            render_module._md_escape_text.cache_clear()  # … and starts with no escaped text
+            cells._md_escape_text.cache_clear()  # … and starts with no escaped text
             return render_builtin(kind, fmt, build_view(doc, kind=kind))  # type: ignore[arg-type]
 
         return run

@@ -17,12 +17,12 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from svcstd.cells import is_formula_like, neutralise
 from svcstd.model import Measure, Standard, StandardFile
 from svcstd.vocab import META_LABELS
 
 LONG_COLUMNS = ("inspection", "date", "site", "staff", "inspector", "standard", "result", "note")
 WIDE_BEFORE = ("inspection", "date", "site", "staff", "inspector")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 PLACES = {
     "zh": ("鼓楼", "台江", "仓山", "晋安", "马尾", "长乐", "闽侯", "福清", "连江", "永泰"),
@@ -161,17 +161,10 @@ def sample_bytes(doc: StandardFile, options: SampleOptions, fmt: str = "csv") ->
         return _xlsx(header, rows, options.lang or doc.language)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_safe(cell) for cell in header])
+    writer.writerow([neutralise(cell) for cell in header])
     for row in rows:
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _safe(cell: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading `'`; numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def _xlsx(header: list[str], rows: list[list[Any]], lang: str) -> bytes:
@@ -188,7 +181,7 @@ def _xlsx(header: list[str], rows: list[list[Any]], lang: str) -> bytes:
         made = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             made.data_type = "s"  # text stays text, whatever it starts with
-            if value.startswith(FORMULA_STARTS):
+            if is_formula_like(value):
                 made.quotePrefix = True
         if header_cell:
             made.font = bold

@@ -18,13 +18,13 @@ from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from svcstd.cells import is_formula_like, neutralise
 from svcstd.errors import SvcstdError
 from svcstd.vocab import META_LABELS
 
 Shape = Literal["long", "wide"]
 Cell = str | int | float | None
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 LONG_COLUMNS = ("inspection", "date", "site", "staff", "inspector", "standard", "result", "note")
 WIDE_BEFORE = ("inspection", "date", "site", "staff", "inspector")
@@ -78,15 +78,6 @@ FORM_WORDS = {
         "sheet": "results",
     },
 }
-
-
-def neutralise(text: str) -> str:
-    """`'=1+1` instead of `=1+1`: a CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def is_formula_like(value: Cell) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 # --------------------------------------------------------------------------- results sheets

@@ -261,8 +261,9 @@ def test_css_string_cannot_break_out():
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from svcstd.cells import FORMULA_STARTS  # noqa: E402
 from svcstd.model import StandardFile  # noqa: E402
-from svcstd.sheets import FORMULA_STARTS, csv_bytes, results_sheet  # noqa: E402
+from svcstd.sheets import csv_bytes, results_sheet  # noqa: E402
 
 TRICKY = "|<>[]()*_`~#\\&=+-@!\n\r\t ＝＋－＠　一二红线✓"
 texts = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"), max_size=40)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from svcstd.cells import md_escape
 from svcstd.errors import SvcstdError
 from svcstd.loading import load_standard
-from svcstd.render import build_view, md_escape, percent
+from svcstd.render import build_view, percent
 
 DATA = Path(__file__).parent / "data" / "render"
 

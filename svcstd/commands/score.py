@@ -242,7 +242,7 @@ class _RejectsFile:
         self.writer.writerow(REJECT_COLUMNS)
 
     def write(self, reject: Any) -> None:
-        from svcstd.reports.scores import safe_cell
+        from svcstd.cells import neutralise as safe_cell
 
         self.writer.writerow(
             [

@@ -12,7 +12,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+from svcstd.cells import md_escape as md_cell
+from svcstd.cells import neutralise as safe_cell
+
 MAX_TABLE_GROUPS = 60  # rows of a ranking shown in md/html before "… n more"
 MAX_HEAT_ROWS = 60
 MAX_REJECTS_SHOWN = 50
@@ -245,13 +247,6 @@ def json_pieces(report: dict[str, Any]) -> Iterator[str]:
 # --------------------------------------------------------------------------- CSV
 
 
-def safe_cell(value: Any) -> Any:
-    """A CSV cell Excel will not run as a formula: risky text gets a leading `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
@@ -357,13 +352,6 @@ def as_csv(report: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- Markdown
-
-
-def md_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell: pipes, angle brackets and newlines escaped."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.split())
 
 
 def pct(value: float | None, digits: int = 1) -> str:
