@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -172,50 +173,44 @@ def render_checklist(
     )
 
 
-@render_app.command("handout")
-def render_handout(
-    standard: StandardArg,
-    output_format: TextFormatOpt = None,
-    stage: StageOpt = None,
-    role: RoleOpt = None,
-    lang: LangOpt = None,
-    output: OutputOpt = None,
-    template: TemplateOpt = None,
-) -> None:
-    """The staff handout: per role, the steps they own, what good looks like, and why."""
-    _render(
-        "handout",
-        standard,
-        output_format=output_format,
-        stage=stage,
-        role=role,
-        lang=lang,
-        output=output,
-        template=template,
+def _document(kind: str, summary: str) -> Callable[..., None]:
+    """The handout and promise commands: same options, another document."""
+
+    def command(
+        standard: StandardArg,
+        output_format: TextFormatOpt = None,
+        stage: StageOpt = None,
+        role: RoleOpt = None,
+        lang: LangOpt = None,
+        output: OutputOpt = None,
+        template: TemplateOpt = None,
+    ) -> None:
+        _render(
+            kind,
+            standard,
+            output_format=output_format,
+            stage=stage,
+            role=role,
+            lang=lang,
+            output=output,
+            template=template,
+        )
+
+    command.__doc__ = summary
+    return command
+
+
+render_app.command("handout")(
+    _document(
+        "handout", "The staff handout: per role, the steps they own, what good looks like, and why."
     )
-
-
-@render_app.command("promise")
-def render_promise(
-    standard: StandardArg,
-    output_format: TextFormatOpt = None,
-    stage: StageOpt = None,
-    role: RoleOpt = None,
-    lang: LangOpt = None,
-    output: OutputOpt = None,
-    template: TemplateOpt = None,
-) -> None:
-    """The customer-facing service promise: published standards in the customer's words."""
-    _render(
+)
+render_app.command("promise")(
+    _document(
         "promise",
-        standard,
-        output_format=output_format,
-        stage=stage,
-        role=role,
-        lang=lang,
-        output=output,
-        template=template,
+        "The customer-facing service promise: published standards in the customer's words.",
     )
+)
 
 
 # svcstd.commands.score: `svcstd score`, `svcstd sample`, `svcstd demo`
