@@ -261,3 +261,24 @@ def test_bundled_standards_point_editors_at_the_schema() -> None:
     for path in STANDARDS.glob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=svcstd.schema.json", path.name
+
+
+def test_text_output_aligns_codes_under_cjk_file_names() -> None:
+    from svcstd.check import Report
+    from svcstd.findings import Finding
+    from svcstd.reports.findings import as_text, width
+
+    report = Report(
+        ["上门服务.yaml", "a.yaml"],
+        [
+            Finding("上门服务.yaml", 12, 3, "P3", "error", "平均"),
+            Finding("a.yaml", 1, 1, "M4", "warning", "owner"),
+        ],
+    )
+    lines = as_text(report).splitlines()[:2]
+    columns = [
+        width(line[: line.index(code)]) for line, code in zip(lines, ("P3", "M4"), strict=True)
+    ]
+    assert columns[0] == columns[1]
+    coloured = as_text(report, colour=True)
+    assert "\033[31m" in coloured and "\033[33m" in coloured  # errors red, warnings yellow
