@@ -87,12 +87,11 @@ def _matches(path: Path, pattern: str, config: Config) -> bool:
 
 def check_paths(paths: Iterable[Path], config: Config) -> Report:
     """Check every file and the ids across files; findings sorted by file and position."""
-    files = discover(paths, config)
+    files = [(path, _display(path)) for path in discover(paths, config)]
     settings = Settings(today=config.today, max_standards_per_step=config.max_standards_per_step)
     findings: list[Finding] = []
     first_file_of_id: dict[str, str] = {}
-    for path in files:
-        display = _display(path)
+    for path, display in files:
         loaded = load(path, display)
         findings.extend(f for f in loaded.findings if _reported(f.rule, config))
         if loaded.standard is None or loaded.source is None:
@@ -104,7 +103,7 @@ def check_paths(paths: Iterable[Path], config: Config) -> Report:
             message = f"standard id '{file_id}' is also used by {first_file_of_id[file_id]}"
             findings.append(Finding(display, line, column, "S3", "error", message))
         first_file_of_id.setdefault(file_id, display)
-    return Report([_display(p) for p in files], sorted(findings))
+    return Report([display for _, display in files], sorted(findings))
 
 
 def _reported(code: str, config: Config) -> bool:
