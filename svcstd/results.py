@@ -269,12 +269,10 @@ class StandardInfo:
     index: int
     id: str
     file: str
-    doc_id: str
     language: str
     stage: str
     stage_name: str
     step: str
-    step_name: str
     factor: str | None
     factor_name: str | None
     importance: float | None
@@ -319,12 +317,10 @@ class Catalog:
                     index=len(self.standards),
                     id=standard.id,
                     file=display,
-                    doc_id=doc.id,
                     language=doc.language,
                     stage=stage.id,
                     stage_name=stage.name,
                     step=step.id,
-                    step_name=step.name,
                     factor=standard.factor,
                     factor_name=factor.name if factor else None,
                     importance=factor.importance if factor else None,
