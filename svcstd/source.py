@@ -24,6 +24,7 @@ from svcstd.errors import SourceError
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
+NESTED_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
 MAX_INDENT = 200
 # The C composer recurses once per nesting level without a guard and segfaults near 25,000
 # levels (less on smaller thread stacks). Indentation bounds block nesting; a text with more
@@ -259,6 +260,8 @@ def _run_parser(text: str, file: str, action: Any) -> Any:
         elif problem.startswith("mapping values are not allowed"):
             problem += " (text containing ': ' must be quoted, or use a full-width '：')"
         line, column = _text_position(text, min(mark.index, len(text))) if mark else (1, 1)
+        if "nesting depth" in problem:  # libyaml ≥ 0.2.5's own cap, met before ours is checked
+            raise SourceError(file, line, column, NESTED_TOO_DEEP) from None
         raise SourceError(file, line, column, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
         position = getattr(error, "position", 0) or 0
@@ -272,7 +275,7 @@ def _run_parser(text: str, file: str, action: Any) -> Any:
         line, column = _text_position(text, error.start)
         raise SourceError(file, line, column, "text contains an invalid character") from None
     except (RecursionError, MemoryError):
-        message = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
+        message = NESTED_TOO_DEEP
         raise SourceError(file, 1, 1, message) from None
     finally:
         if loader is not None:
@@ -290,7 +293,7 @@ def _check_depth(loader: Any, text: str, file: str) -> None:
                 line, column = _text_position(
                     text, event.start_mark.index if event.start_mark else 0
                 )
-                message = f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
+                message = NESTED_TOO_DEEP
                 raise SourceError(file, line, column, message)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -373,9 +376,7 @@ class _Constructor:
         """`indent` is the column of the nearest enclosing block collection (-1 at the top);
         `flow` says whether the node sits inside a [ … ] or { … } list."""
         if depth > MAX_DEPTH:
-            raise self.fail(
-                node, f"nested deeper than {MAX_DEPTH} levels; a standard needs few levels"
-            )
+            raise self.fail(node, NESTED_TOO_DEEP)
         if self.seen is not None:
             self.check_alias(node)
         if isinstance(node, ScalarNode):

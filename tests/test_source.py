@@ -326,8 +326,11 @@ def test_deep_nesting_is_a_clean_error_in_a_child_process(tmp_path: Path) -> Non
     results = json.loads(child.stdout)
     for name, ((line, column), words) in DEEP_EXPECTED.items():
         findings = results[str(paths[name])]
-        assert [tuple(f[:3]) for f in findings] == [("S1", line, column)], name
+        assert [tuple(f[:2]) for f in findings] == [("S1", line)], name
         assert words in findings[0][3], name
+        # where the nesting passes our 64 levels, or later on the same line where libyaml
+        # (≥ 0.2.5) stops at its own cap of 1,000 levels: a position inside the nest either way
+        assert findings[0][2] >= column, name
 
 
 def test_nesting_within_the_limit_loads() -> None:
