@@ -37,8 +37,10 @@ Exit codes: 0 ok; 1 findings (errors, or warnings and rejects under --strict);
 2 the command could not run (bad option, unreadable input, unwritable output);
 3 an internal error in svcstd (a bug: run again with --debug and report it)."""
 # usage errors of the option parser pass through the guard untouched (typer may vendor click)
-CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
-    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+PASS_THROUGH: tuple[type[Exception], ...] = (
+    typer.Exit,
+    typer.Abort,
+    *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
 )
 
 
@@ -59,7 +61,7 @@ class GuardedGroup(TyperGroup):
                 raise
             sys.stdout.flush()
             return result
-        except (typer.Exit, typer.Abort, *CLICK_ERRORS):
+        except PASS_THROUGH:
             raise
         except SvcstdError as error:
             fail(error)
