@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from svcstd.errors import EXIT_FINDINGS, EXIT_OK, SvcstdError
-from svcstd.outputs import AtomicFile, check_target, write_atomic
+from svcstd.outputs import OutputSet, check_suffix, check_target, write_atomic
 
 SCORE_FORMATS = ("table", "json", "csv", "md", "html")
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
 PIPE_WIDTH = 120  # columns of the table when it is not shown on a terminal
 PROGRESS_BYTES = 32 * 1024 * 1024  # show a progress bar on a terminal above this input size
+SAMPLE_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx"}
 REJECT_COLUMNS = ("file", "row", "inspection", "standard", "value", "reason")
 
 
@@ -81,6 +82,7 @@ def run_score(
     # (reference counting frees)
     collecting = gc.isenabled()
     gc.disable()
+    outputs = OutputSet()  # -o and --rejects: both new, or neither
     try:
         report = _score_files(
             results,
@@ -89,10 +91,15 @@ def run_score(
             ScoreOptions(na_as=na_as, by=by_names),
             Scorer,
             rejects,
+            outputs,
         )
         _check_by_columns(by_names, report)
         language = lang or catalog.files[0][1].language
-        _emit(report, fmt, output, language)
+        _emit(report, fmt, output, language, outputs)
+        outputs.commit()
+    except BaseException:
+        outputs.discard()
+        raise
     finally:
         if collecting:
             gc.enable()
@@ -131,11 +138,13 @@ def _score_files(
     score_options: Any,
     scorer_class: Any,
     rejects: Path | None,
+    outputs: OutputSet,
 ) -> dict[str, Any]:
-    """Stream every file through the scorer; rejected rows go straight to --rejects."""
+    """Stream every file through the scorer; rejected rows go straight to --rejects (which
+    `outputs` commits together with the report)."""
     from svcstd.results import read_results
 
-    writer = _RejectsFile(rejects) if rejects is not None else None
+    writer = _RejectsFile(rejects, outputs) if rejects is not None else None
     total = sum(path.stat().st_size for path in results)
     progress = _progress(total)
     try:
@@ -153,15 +162,10 @@ def _score_files(
                     progress(done + batch.source.position)
             done += path.stat().st_size
         report: dict[str, Any] = scorer.finish()
-    except BaseException:
-        if writer is not None:
-            writer.discard()
-        raise
     finally:
         if progress is not None:
             progress(None)
     if writer is not None:
-        writer.commit()
         report["summary"]["rejects_file"] = str(rejects)
     return report
 
@@ -184,10 +188,9 @@ def _load(path: Path) -> Any:
 
 
 def _score_format(output_format: str | None, output: Path | None) -> str:
+    named = check_suffix(output, SUFFIX_FORMATS, "a score report") if output else None
     if output_format is None:
-        if output is not None and output.suffix.casefold() in SUFFIX_FORMATS:
-            return SUFFIX_FORMATS[output.suffix.casefold()]
-        return "table"
+        return named or "table"
     if output_format not in SCORE_FORMATS:
         raise SvcstdError(
             f"unknown format {output_format!r}; choose one of {', '.join(SCORE_FORMATS)}"
@@ -195,7 +198,9 @@ def _score_format(output_format: str | None, output: Path | None) -> str:
     return output_format
 
 
-def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> None:
+def _emit(
+    report: dict[str, Any], fmt: str, output: Path | None, lang: str, outputs: OutputSet
+) -> None:
     if fmt == "table":
         from svcstd.reports.score_table import render_table
 
@@ -206,7 +211,7 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
             return
         buffer = io.StringIO()
         render_table(report, lang, buffer, width=PIPE_WIDTH)
-        write_atomic(output, buffer.getvalue().encode("utf-8"))
+        write_atomic(output, buffer.getvalue().encode("utf-8"), outputs)
         return
     from svcstd.reports.scores import json_pieces, render
 
@@ -215,7 +220,7 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         if output is None:
             sys.stdout.writelines(pieces)
         else:
-            _write_pieces(output, pieces)
+            _write_pieces(output, pieces, outputs)
         return
     text = render(report, fmt, lang)
     if output is None:
@@ -224,42 +229,42 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         data = text.encode("utf-8")
         if fmt == "csv":
             data = b"\xef\xbb\xbf" + data  # Excel on Windows reads the Chinese
-        write_atomic(output, data)
+        write_atomic(output, data, outputs)
 
 
-def _write_pieces(target: Path, pieces: Any) -> None:
+def _write_pieces(target: Path, pieces: Any, outputs: OutputSet) -> None:
     """Write text pieces to `target` in one piece (a big report is never one big string)."""
-    with AtomicFile(target, "w", encoding="utf-8") as handle:
-        handle.writelines(pieces)
+    file = outputs.open(target, "w", encoding="utf-8")
+    try:
+        file.handle.writelines(pieces)
+    except OSError as error:
+        raise file._error(error) from None
 
 
 class _RejectsFile:
     """Rejected rows streamed as CSV into a temporary file, renamed into place at the end."""
 
-    def __init__(self, target: Path) -> None:
-        self.file = AtomicFile(target, "w", encoding="utf-8-sig", newline="")
+    def __init__(self, target: Path, outputs: OutputSet) -> None:
+        self.file = outputs.open(target, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file.handle, lineterminator="\r\n")
         self.writer.writerow(REJECT_COLUMNS)
 
     def write(self, reject: Any) -> None:
         from svcstd.cells import neutralise as safe_cell
 
-        self.writer.writerow(
-            [
-                safe_cell(reject.file),
-                reject.row,
-                safe_cell(reject.inspection),
-                safe_cell(reject.standard),
-                safe_cell(reject.value),
-                safe_cell(reject.reason),
-            ]
-        )
-
-    def commit(self) -> None:
-        self.file.commit()
-
-    def discard(self) -> None:
-        self.file.discard()
+        try:
+            self.writer.writerow(
+                [
+                    safe_cell(reject.file),
+                    reject.row,
+                    safe_cell(reject.inspection),
+                    safe_cell(reject.standard),
+                    safe_cell(reject.value),
+                    safe_cell(reject.reason),
+                ]
+            )
+        except OSError as error:  # a full disk while rows stream in
+            raise self.file._error(error) from None
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -288,8 +293,9 @@ def run_sample(
     from svcstd.sample import SampleOptions, sample_bytes
 
     fmt = output_format
+    named = check_suffix(output, SAMPLE_SUFFIXES, "a results sample") if output else None
     if fmt is None:
-        fmt = "xlsx" if output is not None and output.suffix.casefold() == ".xlsx" else "csv"
+        fmt = named or "csv"
     if fmt not in ("csv", "xlsx"):
         raise SvcstdError(f"--format must be csv or xlsx, not {fmt!r}")
     if shape not in ("long", "wide"):
@@ -334,11 +340,17 @@ def run_demo(out: Path | None = None, standard: str = "home-visit") -> int:
             raise SvcstdError("no bundled standards found; is svcstd installed completely?")
         chosen = candidates[0]
 
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SvcstdError(f"cannot create the demo folder: {reason}", str(folder)) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SvcstdError("cannot write into the demo folder; give another with --out", str(folder))
     print(f"1. Checking the bundled standards in {standards_dir}")
     code = _validate(standards_dir)
     if code != EXIT_OK:
         print("   (the bundled standards have findings; the demo goes on)")
-    folder.mkdir(parents=True, exist_ok=True)
     doc = _load(chosen)
     results = folder / f"{doc.id}-results.csv"
     print(f"\n2. Inspection results for {chosen.name} ({doc.title}): {results}")
