@@ -19,6 +19,7 @@ REPORT_HINT = "this is a bug in svcstd; please report it with the output of `svc
 # for the bytes of a file name that is not UTF-8. Any of them in a terminal line is shown as
 # an escape (`\x1b`, `\udcff`), so a file name or an id can neither paint nor move the cursor.
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 class SvcstdError(Exception):
@@ -52,6 +53,17 @@ def printable(text: str) -> str:
     if not UNSAFE.search(text):
         return text
     return UNSAFE.sub(_escape, text)
+
+
+def valid_unicode(text: str) -> str:
+    """`text` encodable as UTF-8: the undecodable bytes of a file name shown as `\\xff`.
+
+    For JSON and SARIF, which escape control characters themselves but cannot carry a lone
+    surrogate: written out it would be invalid UTF-8, or a crash.
+    """
+    if not SURROGATES.search(text):
+        return text
+    return SURROGATES.sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:
