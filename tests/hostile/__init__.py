@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.cli import REPO, svcstd
 
-__all__ = ["REPO", "assert_clean_error", "patched", "svcstd"]
+__all__ = ["REPO", "assert_clean_error", "cli", "patched", "svcstd"]
 
 MINI = REPO / "tests" / "data" / "score" / "mini.yaml"
 HOME_VISIT = REPO / "standards" / "home-visit.yaml"
@@ -49,6 +49,24 @@ def patched(setup: str, *args: object, **options: Any) -> subprocess.CompletedPr
         timeout=120,
         **options,
     )
+
+
+def cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (typer's runner, through the same guard): for cases
+    that need no process of their own, so the suite stays fast."""
+    from typer.testing import CliRunner
+
+    from svcstd.cli import app
+
+    before = Path.cwd()
+    os.chdir(cwd or REPO)
+    try:
+        result = CliRunner().invoke(app, [str(a) for a in args], env={"NO_COLOR": "1"})
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def write(path: Path, text: str) -> Path:

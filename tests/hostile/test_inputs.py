@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from svcstd.cli import app
 from svcstd.source import parse
-from tests.hostile import HOME_VISIT, MINI, assert_clean_error, svcstd, write
+from tests.hostile import HOME_VISIT, MINI, assert_clean_error, cli, svcstd, write
 
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 
@@ -49,13 +49,13 @@ def test_dates_in_year_9999_are_checked_not_crashed(tmp_path: Path, change: dict
     for old, new in change.items():
         text = text.replace(old, new)
     standard = write(tmp_path / "far.yaml", text)
-    result = svcstd("validate", standard, "--format", "json", "--today", "2026-01-01")
+    result = cli("validate", standard, "--format", "json", "--today", "2026-01-01")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
     assert not [f for f in report["findings"] if f["rule"] == "M2" and "due" in f["message"]]
     for command in (["render", "checklist", standard], ["sample", standard, "--inspections", "3"]):
-        run = svcstd(*command)
+        run = cli(*command)
         assert run.returncode == 0, run.stderr
 
 
@@ -67,7 +67,7 @@ def test_a_symlink_loop_in_a_folder_is_a_finding(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     (tmp_path / "up").symlink_to(tmp_path, target_is_directory=True)  # a folder loop
-    result = svcstd("validate", tmp_path, "--format", "json")
+    result = cli("validate", tmp_path, "--format", "json")
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     loops = [f for f in findings if f["rule"] == "S1"]
@@ -77,14 +77,14 @@ def test_a_symlink_loop_in_a_folder_is_a_finding(tmp_path: Path) -> None:
 
 def test_a_symlink_loop_named_explicitly_is_a_clean_error(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").symlink_to(tmp_path / "a.yaml")
-    assert_clean_error(svcstd("validate", tmp_path / "a.yaml"), 2, "symbolic links")
+    assert_clean_error(cli("validate", tmp_path / "a.yaml"), 2, "symbolic links")
 
 
 def test_a_fifo_in_a_folder_is_skipped_not_waited_on(tmp_path: Path) -> None:
     write(tmp_path / "good.yaml", MINI_TEXT)
     os.mkfifo(tmp_path / "x.yaml")
     started = time.monotonic()
-    result = svcstd("validate", tmp_path, "--format", "json")
+    result = cli("validate", tmp_path, "--format", "json")
     assert time.monotonic() - started < 60
     assert result.returncode in (0, 1), result.stderr
     assert [Path(f).name for f in json.loads(result.stdout)["files"]] == ["good.yaml"]
@@ -99,11 +99,11 @@ def test_a_fifo_named_explicitly_is_a_clean_error(tmp_path: Path, command: str) 
         "render": ["render", "checklist", fifo],
         "score": ["score", MINI, "--standard", fifo],
     }[command]
-    assert_clean_error(svcstd(*args), 2, "not a regular file")
+    assert_clean_error(cli(*args), 2, "not a regular file")
 
 
 def test_a_device_named_as_a_standard_is_a_clean_error() -> None:
-    assert_clean_error(svcstd("validate", "/dev/null"), 2, "not a regular file")
+    assert_clean_error(cli("validate", "/dev/null"), 2, "not a regular file")
 
 
 def test_a_folder_without_search_permission_is_a_clean_error(tmp_path, monkeypatch) -> None:
@@ -179,7 +179,7 @@ def test_control_characters_from_the_file_are_escaped_in_text(tmp_path: Path) ->
     text = MINI_TEXT.replace("title: 测试服务标准", 'title: "测试\\e[2J\\r标准"')
     text = text.replace("id: A-01,", hostile).replace("id: A-02,", hostile)
     standard = write(tmp_path / "ctl.yaml", text)
-    result = svcstd("validate", standard)
+    result = cli("validate", standard)
     assert result.returncode == 1
     assert "\x1b" not in result.stdout and "\r" not in result.stdout and "\a" not in result.stdout
     assert "A-\\x1b]8;;http://x\\x0701" in result.stdout  # shown, escaped
@@ -205,7 +205,7 @@ def test_bad_settings_are_one_clean_line(
 ) -> None:
     write(tmp_path / "a.yaml", MINI_TEXT)
     (tmp_path / name).write_bytes(content)
-    assert_clean_error(svcstd("validate", tmp_path), 2, name, fragment)
+    assert_clean_error(cli("validate", tmp_path), 2, name, fragment)
 
 
 # ---------------------------------------------------------------- bounded work
@@ -242,13 +242,13 @@ def test_a_glued_comment_is_still_found_after_many_lines() -> None:
 def test_template_arithmetic_stops_before_it_runs(tmp_path: Path, expression: str) -> None:
     template = write(tmp_path / "sum.md.j2", "{{ " + expression + " }}\n")
     started = time.monotonic()
-    result = svcstd("render", "checklist", HOME_VISIT, "--template", template)
+    result = cli("render", "checklist", HOME_VISIT, "--template", template)
     assert time.monotonic() - started < 30
     assert_clean_error(result, 2, f"{template}:1:", "bits")
 
 
 def test_small_template_arithmetic_still_works(tmp_path: Path) -> None:
     template = write(tmp_path / "sum.md.j2", "{{ 9 ** 100 % 1000 }} {{ 2 ** 10 * 3 }}\n")
-    result = svcstd("render", "checklist", HOME_VISIT, "--template", template)
+    result = cli("render", "checklist", HOME_VISIT, "--template", template)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(9**100 % 1000), str(2**10 * 3)]

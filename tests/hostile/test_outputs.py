@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import HOME_VISIT, MINI, REPO, assert_clean_error, patched, svcstd, write
+from tests.hostile import (
+    HOME_VISIT,
+    MINI,
+    REPO,
+    assert_clean_error,
+    cli,
+    patched,
+    svcstd,
+    write,
+)
 
 RESULTS = (
     "检查编号,日期,网点,员工,检查员,标准编号,结果,备注\n"
@@ -65,7 +74,7 @@ def test_a_symlink_keeps_pointing_at_the_new_file(tmp_path: Path) -> None:
     real = write(tmp_path / "real.md", "old")
     link = tmp_path / "link.md"
     link.symlink_to(real)
-    result = svcstd("render", "checklist", MINI, "-o", link)
+    result = cli("render", "checklist", MINI, "-o", link)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert real.read_text(encoding="utf-8").startswith("# ")
@@ -76,7 +85,7 @@ def test_a_symlink_to_an_input_is_refused(tmp_path: Path) -> None:
     standard = write(tmp_path / "s.yaml", MINI.read_text(encoding="utf-8"))
     link = tmp_path / "link.md"
     link.symlink_to(standard)
-    assert_clean_error(svcstd("render", "checklist", standard, "-o", link), 2, "refusing")
+    assert_clean_error(cli("render", "checklist", standard, "-o", link), 2, "refusing")
     assert standard.read_text(encoding="utf-8") == MINI.read_text(encoding="utf-8")
 
 
@@ -85,10 +94,10 @@ def test_a_socket_and_a_folder_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.md"
     server.bind(str(path))
     try:
-        assert_clean_error(svcstd("render", "checklist", MINI, "-o", path), 2, "neither a file")
+        assert_clean_error(cli("render", "checklist", MINI, "-o", path), 2, "neither a file")
     finally:
         server.close()
-    assert_clean_error(svcstd("render", "checklist", MINI, "-o", tmp_path), 2, "is a folder")
+    assert_clean_error(cli("render", "checklist", MINI, "-o", tmp_path), 2, "is a folder")
 
 
 @pytest.mark.parametrize(
@@ -106,15 +115,15 @@ def test_a_socket_and_a_folder_are_refused(tmp_path: Path) -> None:
 )
 def test_an_unknown_suffix_is_an_error(tmp_path: Path, args: list[object]) -> None:
     write(tmp_path / "r.csv", RESULTS)
-    line = assert_clean_error(svcstd(*args, cwd=tmp_path), 2, "cannot be written as '.")
+    line = assert_clean_error(cli(*args, cwd=tmp_path), 2, "cannot be written as '.")
     assert ".md" in line or ".csv" in line
     assert not [p for p in tmp_path.iterdir() if p.name != "r.csv"]
 
 
 def test_txt_and_no_suffix_still_mean_text(tmp_path: Path) -> None:
     write(tmp_path / "r.csv", RESULTS)
-    assert svcstd("score", "r.csv", "-s", MINI, "-o", "t.txt", cwd=tmp_path).returncode == 0
-    assert svcstd("render", "checklist", MINI, "-o", "plain", cwd=tmp_path).returncode == 0
+    assert cli("score", "r.csv", "-s", MINI, "-o", "t.txt", cwd=tmp_path).returncode == 0
+    assert cli("render", "checklist", MINI, "-o", "plain", cwd=tmp_path).returncode == 0
     assert (tmp_path / "plain").read_text(encoding="utf-8").startswith("# ")
 
 
@@ -265,7 +274,7 @@ def test_site_names_print_literally_in_the_score_table(tmp_path: Path) -> None:
         for standard in ("A-01", "A-02", "A-03"):
             rows.append(f"J-{number},2025-03-04,{site},张伟,陈静,{standard},合格,")
     results = write(tmp_path / "r.csv", "\n".join(rows) + "\n")
-    result = svcstd("score", results, "--standard", MINI, "--by", "site")
+    result = cli("score", results, "--standard", MINI, "--by", "site")
     assert result.returncode == 0, result.stderr
     for shown in ["[/b]", "[yes/no]", "[link=http://x]点我", "红\\x1b[31m色"]:
         assert shown in result.stdout, shown
