@@ -67,6 +67,8 @@ def run_score(
             raise SvcstdError("is a folder; give result files (CSV or XLSX)", str(path))
         if not path.exists():
             raise SvcstdError("no such file", str(path))
+        if not path.is_file():  # a FIFO or device would block or never end
+            raise SvcstdError("not a regular file; give result files (CSV or XLSX)", str(path))
 
     catalog = Catalog([(str(path), _load(path)) for path in standards])
     by_names = parse_by(by)

@@ -4,6 +4,7 @@ error with a position, never a traceback. Bounded: a few hundred examples, secon
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -92,8 +93,9 @@ def validate(tmp_path: Path, data: bytes) -> None:
         assert report["summary"]["errors"] >= 1
 
 
+# a few dozen examples in every run; SVCSTD_FUZZ_EXAMPLES=5000 for a deep search before a release
 FUZZ = settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("SVCSTD_FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -102,6 +102,12 @@ def test_a_fifo_named_explicitly_is_a_clean_error(tmp_path: Path, command: str) 
     assert_clean_error(cli(*args), 2, "not a regular file")
 
 
+def test_a_fifo_named_as_results_is_a_clean_error(tmp_path: Path) -> None:
+    fifo = tmp_path / "r.csv"
+    os.mkfifo(fifo)
+    assert_clean_error(cli("score", fifo, "--standard", MINI), 2, "not a regular file")
+
+
 def test_a_device_named_as_a_standard_is_a_clean_error() -> None:
     assert_clean_error(cli("validate", "/dev/null"), 2, "not a regular file")
 
