@@ -479,6 +479,9 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 def main() -> None:
     """Entry point of the `svcstd` script and `python -m svcstd`."""
     signal.signal(signal.SIGTERM, _terminated)
+    for name in ("stdout", "stderr"):  # started with `>&-`: output goes nowhere, not to a crash
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     try:
         app()
     except BrokenPipeError:  # `svcstd … | head` closes the pipe early

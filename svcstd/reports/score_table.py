@@ -6,6 +6,7 @@ for it.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -28,6 +29,15 @@ from svcstd.reports.scores import (
 MAX_GROUP_ROWS = 50
 
 
+class _Console(Console):
+    """rich's console, except that a closed pipe (`svcstd score | head`) is left to the CLI,
+    which ends quietly with exit 0; rich itself would exit 1, which reads as a failure."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 def plain(value: object, style: str = "") -> Text:
     """Text from the results or the standard, shown as written: a site named `[/b]` or
     `[link=…]` is not rich markup, and control characters are escaped, not sent."""
@@ -42,7 +52,7 @@ def render_table(
 ) -> None:
     """Print the report: summary, ranking, standards worst first, stages, trend, warnings."""
     words = labels_for(lang)
-    console = Console(
+    console = _Console(
         file=stream,
         width=width,
         highlight=False,

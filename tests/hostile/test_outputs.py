@@ -158,6 +158,36 @@ def test_stdout_on_a_full_device(tmp_path: Path, args: list[object]) -> None:
     assert result.stderr == "svcstd: cannot write the output: No space left on device\n"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["score", "RESULTS", "--standard", MINI], id="score-table"),
+        pytest.param(["score", "RESULTS", "--standard", MINI, "--format", "md"], id="score-md"),
+        pytest.param(["render", "checklist", HOME_VISIT], id="render"),
+        pytest.param(["schema"], id="schema"),
+    ],
+)
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[object]) -> None:
+    """`svcstd … | head`: the reader has gone; exit 0 and nothing on stderr, as with cat."""
+    results = write(tmp_path / "r.csv", RESULTS)
+    args = [results if a == "RESULTS" else a for a in args]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "svcstd", *map(str, args)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "NO_COLOR": "1"},
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
 def _limited(bytes_: int):  # type: ignore[no-untyped-def]
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (bytes_, bytes_))
