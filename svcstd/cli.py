@@ -66,7 +66,7 @@ class GuardedGroup(TyperGroup):
         except SvcstdError as error:
             fail(error)
         except OSError as error:
-            _silence_stdout()
+            _settle_stdout()
             if error.errno == errno.EPIPE:  # `svcstd … | head` closed the pipe: nothing to say
                 raise typer.Exit(EXIT_OK) from None
             _debug_traceback(ctx)
@@ -93,6 +93,14 @@ def _os_error_line(error: OSError) -> str:
     if error.filename is not None:
         return printable(f"{os.fsdecode(error.filename)}: {reason}")
     return printable(f"cannot write the output: {reason}")
+
+
+def _settle_stdout() -> None:
+    """Write out what stdout still holds; if stdout itself is what failed, silence it."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _silence_stdout()
 
 
 def _silence_stdout() -> None:
@@ -130,9 +138,7 @@ def options(
     debug: Annotated[
         bool,
         typer.Option(
-            "--debug",
-            envvar="SVCSTD_DEBUG",
-            help="show the traceback of an internal error (also SVCSTD_DEBUG=1)",
+            "--debug", help="show the traceback of an internal error (also SVCSTD_DEBUG=1)"
         ),
     ] = False,
 ) -> None:
