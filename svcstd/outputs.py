@@ -110,7 +110,7 @@ class AtomicFile:
                 self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit/discard
                     mode,
                     dir=parent,
-                    prefix=f".{self.real.name}.",
+                    prefix=f".{self.real.name[:120]}.",  # room for the suffixes in NAME_MAX
                     suffix=".tmp",
                     delete=False,
                     **options,

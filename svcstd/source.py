@@ -508,6 +508,8 @@ class _Constructor:
 
     def check_glued_comments(self) -> None:
         """A `#` right after a value, outside any text, is a comment YAML does not allow."""
+        for spans in self.spans_on_line.values():
+            spans.sort(key=lambda span: span[0])  # document order already; made sure of
         for number in self.glued_comment_lines:
             line = self.lines[number]
             if line.lstrip(" ").startswith("%"):
@@ -526,10 +528,17 @@ class _Constructor:
                 column = line.find("#", column + 1)
 
     def inside_text(self, where: tuple[int, int]) -> bool:
-        for start, end, header in self.spans_on_line.get(where[0], ()):
-            if start <= where < end and where[0] != header:
-                return True
-        return False
+        """Whether `where` lies inside a scalar's text. Scalars never overlap, so only the
+        last one starting at or before `where` can hold it: a binary search, because one
+        line of a flow mapping can hold many thousands of them."""
+        spans = self.spans_on_line.get(where[0])
+        if not spans:
+            return False
+        index = bisect.bisect_right(spans, where, key=lambda span: span[0]) - 1
+        if index < 0:
+            return False
+        start, end, header = spans[index]
+        return start <= where < end and where[0] != header
 
     def tag_error(self, node: Node) -> SourceError:
         """Name the tag the way the author wrote it: `!!binary`, not `tag:yaml.org,2002:binary`."""

@@ -227,6 +227,16 @@ def test_glued_hash_scan_is_linear() -> None:
     assert elapsed < 5, f"{elapsed:.1f} s for 100,000 lines: the scan is not linear"
 
 
+def test_glued_hash_scan_is_linear_on_one_long_line() -> None:
+    """One flow mapping of 50,000 texts with `#` on a single line: each `#` once."""
+    entries = ", ".join(f'k{i}: "a#b"' for i in range(50_000))
+    started = time.perf_counter()
+    source = parse("svcstd: 1\nx: {" + entries + "}\n", "flow.yaml")
+    elapsed = time.perf_counter() - started
+    assert source.data["x"]["k49999"] == "a#b"
+    assert elapsed < 5, f"{elapsed:.1f} s for one line of 50,000 texts: not linear"
+
+
 def test_a_glued_comment_is_still_found_after_many_lines() -> None:
     from svcstd.errors import SourceError
 
