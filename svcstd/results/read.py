@@ -245,7 +245,10 @@ class _FileReader:
             )
         self.decoding = choose_codec(head, info.file, self.options.encoding)
         info.encoding = self.decoding.codec
-        sample = head.decode(self.decoding.codec, "replace")
+        try:
+            sample = head.decode(self.decoding.codec, "replace")
+        except UnicodeError:
+            sample = head.decode("latin-1")  # only to count delimiters; reading says what is wrong
         info.delimiter = self.options.delimiter or sniff_delimiter(sample)
         return csv_chunks(self.path, self.decoding, info.delimiter, info.file)
 

@@ -95,6 +95,13 @@ def text_blocks(handle: BinaryIO, decoding: Decoding, file: str) -> Iterator[str
                 text = decoder.decode(data, final=final)
             except UnicodeDecodeError as second:
                 raise _decode_error("gb18030", data, second, lines_before, file) from None
+        except UnicodeError as error:  # a codec's own complaint, such as UTF-16 with no BOM
+            name = CODEC_NAMES.get(decoding.codec, decoding.codec)
+            raise SvcstdError(
+                f"cannot read the file as {name} ({error}); save it as UTF-8, or name its "
+                "encoding with --encoding",
+                file,
+            ) from None
         if decoding.tentative and not text.isascii():
             decoding.tentative = False  # real UTF-8 text: no GBK switch from here on
         if text:

@@ -215,8 +215,14 @@ class Scorer:
             )
         score[red] = 0.0
 
-        # red lines present but blank or unreadable, with no result elsewhere: incomplete
-        open_red = np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE))
+        # red lines present but blank, unreadable or in conflict, with no result: incomplete
+        conflicted = dropped[np.isin(key[dropped], key[kept], invert=True)]
+        open_red = np.concatenate(
+            [
+                np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE)),
+                conflicted[critical[standard[conflicted]]],
+            ]
+        )
         unresolved = open_red[~np.isin(key[open_red], key[kept])]
         incomplete = np.zeros(numbers, dtype=np.bool_)
         incomplete[inspection[unresolved]] = True
