@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from svcstd.errors import SourceError
 from svcstd.findings import Finding
-from svcstd.model import StandardFile
+from svcstd.model import MAX_WEIGHT, StandardFile
 from svcstd.source import Source, read_file
 
 MAX_SCHEMA_FINDINGS = 100
@@ -72,6 +72,11 @@ def _message(source: Source, path: tuple[str | int, ...], item: Any) -> str:
         return f"{where}: expected text; put quotes around {got}"
     if name == "target" and kind in ("less_than_equal", "greater_than_equal", "float_parsing"):
         return f'{where}: a target is the share of encounters that must pass: 0–1 or a percentage such as "95%" (got {got})'
+    if name == "weight" and kind in ("less_than_equal", "greater_than_equal"):
+        return (
+            f"{where}: a weight is the standard's share of the score relative to the others, "
+            f"0–{MAX_WEIGHT:g} (got {got}); use small numbers such as 1, 2, 3"
+        )
     if kind == "literal_error":
         expected = (item.get("ctx") or {}).get("expected", "")
         return f"{where}: must be one of {expected} (got {got})"

@@ -23,6 +23,8 @@ Basis = Literal["customer", "regulation", "industry", "internal"]
 Aggregate = Literal["each", "mean", "median", "max", "min", "p90", "p95"]
 
 UNIT_SECONDS: dict[str, float] = {"s": 1, "min": 60, "h": 3600, "d": 86400}
+# Weights are relative shares of a score; beyond this a weight is a typing slip (1e12, 10000).
+MAX_WEIGHT = 1000.0
 
 
 def _share(value: Any) -> Any:
@@ -144,7 +146,13 @@ class Standard(Strict):
     record: str | None = None
     measure: Measure | None = None
     target: Share = 0.95
-    weight: float = Field(1.0, ge=0)
+    weight: float = Field(
+        1.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        allow_inf_nan=False,
+        description=f"the standard's share of an inspection's score, relative to the others (0–{MAX_WEIGHT:g}); 0 counts it in compliance only",
+    )
     critical: StrictBool = False
     customer_facing: StrictBool = True
     published: StrictBool | None = Field(None, description="overrides the file's `published`")

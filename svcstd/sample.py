@@ -330,7 +330,10 @@ def _value(rng: random.Random, measure: Measure, passed: bool) -> float | None:
         if high is not None and (low is None or rng.random() < 0.6):
             value = rng.uniform(high * 1.05 + 0.5, high * 1.8 + 1)
         elif low is not None:
-            value = rng.uniform(low - max(5, abs(low)), low - 0.5)
+            floor = 0.0 if measure.kind in ("count", "duration") else low - max(5, abs(low))
+            if low - 0.5 <= floor:  # no count or duration below 0: fail by word instead
+                return None
+            value = rng.uniform(floor, low - 0.5)
         else:  # pragma: no cover - one bound at least
             return None
     if measure.kind == "percent":

@@ -81,4 +81,5 @@ FAIL_TOKENS = frozenset(
         "不符合",
     }
 )
-NA_TOKENS = frozenset({"na", "n/a", "n.a.", "not applicable", "-", "—", "不适用", "无此项"})
+# `/` is how many Chinese sheets mark "not applicable" (full-width ／ reads as / once cleaned).
+NA_TOKENS = frozenset({"na", "n/a", "n.a.", "not applicable", "-", "—", "/", "不适用", "无此项"})

@@ -51,6 +51,8 @@ def test_readme_opens_with_the_two_commands() -> None:
     lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
     block = lines[lines.index("```bash") + 1 : lines.index("```bash") + 3]
     assert block[0].startswith("pip install . && svcstd demo")
-    assert block[1].startswith("pip install '.[test]' && python -m pytest")
+    assert block[1].startswith("pip install -c constraints.txt '.[test]' && python -m pytest")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python -m pip install --quiet '.[test]'" in ci and "python -m pytest" in ci
+    # CI installs the same tested versions (plus the dev tools) and runs the same command
+    assert "python -m pip install --quiet -c constraints.txt '.[test" in ci
+    assert "\npython -m pytest" in ci

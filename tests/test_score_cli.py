@@ -227,7 +227,8 @@ def test_encoding_column_and_sheet_options(tmp_path):
         (["{results}", "--standard", MINI, "-o", "{results}"], "refusing to write over the input"),
         (["{results}", "--standard", MINI, "-o", "/no/such/dir/r.json"], "no such folder"),
         (["{results}", "--standard", MINI, "--rejects", MINI], "refusing to write over"),
-        (["{results}", "--standard", MINI, "--encoding", "nope"], "not an encoding"),
+        (["{results}", "--standard", MINI, "--encoding", "nope"], "not a text encoding"),
+        (["{results}", "--standard", MINI, "--encoding", "rot13"], "not a text encoding"),
         (["{results}", "--standard", MINI, "--by", "区域"], "--by 区域: the results have no 区域"),
     ],
 )

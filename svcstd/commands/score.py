@@ -8,16 +8,19 @@ keeps every rejected row without holding them in memory.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svcstd.errors import EXIT_FINDINGS, EXIT_OK, SvcstdError
 from svcstd.outputs import OutputSet, check_suffix, check_target, write_atomic
+
+if TYPE_CHECKING:
+    from svcstd.results import Catalog, ReadOptions, SourceInfo
+    from svcstd.scoring import Report, ScoreOptions
 
 SCORE_FORMATS = ("table", "json", "csv", "md", "html")
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
@@ -45,7 +48,7 @@ def run_score(
 ) -> int:
     """Score result files against standards, print or write the report, return the exit code."""
     from svcstd.results import Catalog, ReadOptions, parse_column_options
-    from svcstd.scoring import ScoreOptions, Scorer, parse_by, read_options_for
+    from svcstd.scoring import ScoreOptions, parse_by, read_options_for, to_json
 
     fmt = _score_format(output_format, output)
     if na_as not in ("exclude", "pass"):
@@ -78,50 +81,41 @@ def run_score(
         sheet=sheet,
         columns=parse_column_options(columns or [], catalog),
     )
-    read_options = read_options_for(by_names, base)
-    # rows arrive in chunks of thousands of lists, and neither they nor the report make
-    # cycles: the cyclic garbage collector would only rescan them, so it rests during the run
-    # (reference counting frees)
-    collecting = gc.isenabled()
-    gc.disable()
     outputs = OutputSet()  # -o and --rejects: both new, or neither
     try:
         report = _score_files(
             results,
             catalog,
-            read_options,
+            read_options_for(by_names, base),
             ScoreOptions(na_as=na_as, by=by_names),
-            Scorer,
             rejects,
             outputs,
         )
         _check_by_columns(by_names, report)
         language = lang or catalog.files[0][1].language
-        _emit(report, fmt, output, language, outputs)
+        _emit(to_json(report), fmt, output, language, outputs)
         outputs.commit()
     except BaseException:
         outputs.discard()
         raise
-    finally:
-        if collecting:
-            gc.enable()
-    rejected = report["summary"]["rejected"]
-    if rejected and rejects is None:
+    summary = report.summary
+    if summary.rejected and rejects is None:
         print(
-            f"svcstd: {rejected} entries rejected; write them out with --rejects FILE",
+            f"svcstd: {summary.rejected} entries rejected; write them out with --rejects FILE",
             file=sys.stderr,
         )
-    return EXIT_FINDINGS if strict and rejected else EXIT_OK
+    failed = summary.rejected or summary.incomplete_inspections
+    return EXIT_FINDINGS if strict and failed else EXIT_OK
 
 
-def _check_by_columns(by: tuple[str, ...], report: dict[str, Any]) -> None:
+def _check_by_columns(by: tuple[str, ...], report: Report) -> None:
     """A --by column that no results file has is a mistake, not one blank group."""
-    files = report["summary"]["files"]
+    files = report.summary.files
     for name in by:
         if name in ("stage", "factor"):
             continue
         needed = "date" if name in ("month", "week") else name
-        if files and not any(needed in source["columns"] for source in files):
+        if files and not any(needed in source.columns for source in files):
             hint = (
                 f"--column {needed}=HEADER"
                 if needed in ("date", "site", "staff", "inspector")
@@ -135,40 +129,38 @@ def _check_by_columns(by: tuple[str, ...], report: dict[str, Any]) -> None:
 
 def _score_files(
     results: list[Path],
-    catalog: Any,
-    read_options: Any,
-    score_options: Any,
-    scorer_class: Any,
+    catalog: Catalog,
+    read_options: ReadOptions,
+    score_options: ScoreOptions,
     rejects: Path | None,
     outputs: OutputSet,
-) -> dict[str, Any]:
+) -> Report:
     """Stream every file through the scorer; rejected rows go straight to --rejects (which
     `outputs` commits together with the report)."""
-    from svcstd.results import read_results
+    from svcstd.scoring import score_files
 
     writer = _RejectsFile(rejects, outputs) if rejects is not None else None
-    total = sum(path.stat().st_size for path in results)
-    progress = _progress(total)
+    sizes = [path.stat().st_size for path in results]
+    progress = _progress(sum(sizes))
+
+    def on_progress(file_index: int, source: SourceInfo) -> None:
+        if progress is not None:
+            progress(sum(sizes[:file_index]) + source.position)
+
     try:
-        scorer = scorer_class(
+        report = score_files(
+            results,
             catalog,
+            read_options,
             score_options,
-            read_options.meta_names,
-            writer.write if writer is not None else None,
+            on_reject=writer.write if writer is not None else None,
+            on_progress=on_progress,
         )
-        done = 0
-        for index, path in enumerate(results):
-            for batch in read_results(path, catalog, read_options, index, str(path)):
-                scorer.add(batch)
-                if progress is not None:
-                    progress(done + batch.source.position)
-            done += path.stat().st_size
-        report: dict[str, Any] = scorer.finish()
     finally:
         if progress is not None:
             progress(None)
     if writer is not None:
-        report["summary"]["rejects_file"] = str(rejects)
+        report.summary.rejects_file = str(rejects)
     return report
 
 
@@ -371,13 +363,8 @@ def run_demo(out: Path | None = None, standard: str = "home-visit") -> int:
 
 
 def _validate(folder: Path) -> int:
-    """Validate with `svcstd validate` when it is there, else load every file."""
-    try:
-        from svcstd.commands.validate import run as validate
-    except ImportError:  # pragma: no cover - validate ships with the package
-        for path in sorted(folder.glob("*.yaml")):
-            _load(path)
-        return EXIT_OK
+    """`svcstd validate` over the bundled standards (not examples/, flawed on purpose)."""
+    from svcstd.commands.validate import run as validate
+
     sys.stdout.flush()
-    # the examples/ folder holds deliberately flawed standards (one per pitfall): not checked here
     return validate(sorted(folder.glob("*.yaml")), output_format="text")

@@ -1,0 +1,359 @@
+"""Judged entries → inspection scores, compliance per standard, groups: the scoring core.
+
+The definitions (SPEC §4, docs/design.md):
+- an inspection's score is 100 × Σ weight·pass / Σ weight over its applicable standards; a
+  failed red line (a critical standard) fails it: score 0, flagged;
+- an inspection whose red line is present but blank or unreadable is *incomplete*: listed and
+  left out of every mean, since its score would depend on the missing result;
+- a standard's compliance is passes / (passes + fails), with a 95 % Wilson interval;
+- nothing is lost: every entry is blank, not applicable, unknown, unreadable, an identical
+  duplicate (counted once), a conflicting duplicate (every copy rejected) or scored.
+
+`add` keeps, per batch, only the entries that can count (results of known standards, and
+blank or unreadable red lines) in an append-only log of three small ints each; `finish` does
+the per-inspection work once, over the whole log, with NumPy (sorting to settle duplicates,
+`bincount` for the sums), so rows grouped by inspection or scattered cost the same.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from svcstd.results import (
+    BLANK,
+    FAIL,
+    NA,
+    PASS,
+    UNREADABLE,
+    Batch,
+    Catalog,
+    Registry,
+    Reject,
+    SourceInfo,
+)
+from svcstd.results.judge import shown
+from svcstd.scoring.build import build_report
+from svcstd.scoring.options import ScoreOptions
+from svcstd.scoring.report import Duplicate, Report
+
+MAX_KEPT = 1000  # rejects and duplicates kept for reports (all go to --rejects)
+NO_META = np.iinfo(np.uint32).max
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass
+class Scored:
+    """Per inspection (indexed by the registry's numbers), what `finish` worked out."""
+
+    score: npt.NDArray[np.float64]  # NaN: nothing applicable
+    red_line_failed: npt.NDArray[np.bool_]
+    incomplete: npt.NDArray[np.bool_]
+    passes: Ints
+    fails: Ints
+    meta: npt.NDArray[np.uint32]  # registry meta number of each inspection
+    # the kept scored entries (one per inspection and standard), for --by stage/factor
+    entry_inspection: Ints
+    entry_standard: Ints
+    entry_verdict: Ints
+
+
+class Scorer:
+    """Feed it batches; `finish()` returns the typed report."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        registry: Registry,
+        options: ScoreOptions | None = None,
+        on_reject: Callable[[Reject], None] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.registry = registry
+        self.options = options or ScoreOptions()
+        self.on_reject = on_reject
+        self.sources: dict[int, SourceInfo] = {}
+        self.rejects: list[Reject] = []
+        self.reject_reasons: Counter[str] = Counter()
+        self.row_rejects: Counter[str] = Counter()  # malformed and missing-id rows
+        self.counts = np.zeros(0, dtype=np.int64)  # entries per reading code
+        self.log: list[tuple[Ints, Ints, Ints]] = []  # (inspection, code, file << 32 | row)
+        self.first_meta = np.zeros(0, dtype=np.uint32)
+        self.inconsistent: set[int] = set()
+        self.inconsistent_example = ""
+        self._keep = np.zeros(0, dtype=np.bool_)
+
+    # -- reading
+
+    def add(self, batch: Batch) -> None:
+        """Take one batch: count its entries, pass on its rejects, log what can count."""
+        self.sources[batch.file_index] = batch.source
+        for reject in batch.rejects:
+            self._reject(reject)
+            if reject.kind in ("malformed", "missing_id"):
+                self.row_rejects[reject.kind] += 1
+        if not batch.codes:
+            return
+        self._grow()
+        codes = np.array(batch.codes, dtype=np.int64)
+        inspections = np.array(batch.inspections, dtype=np.int64)
+        self.counts += np.bincount(codes, minlength=len(self.counts))
+        self._note_meta(inspections, np.array(batch.metas, dtype=np.uint32), batch)
+        keep = self._keep[codes] & (inspections > 0)
+        rows = np.array(batch.rows, dtype=np.int64)[keep] | (batch.file_index << 32)
+        self.log.append((inspections[keep], codes[keep], rows))
+
+    def _grow(self) -> None:
+        """Extend the per-code and per-inspection tables to what the reader has seen since."""
+        readings = self.catalog.readings
+        if len(self.counts) < len(readings):
+            standards = self.catalog.standards
+            extra = readings[len(self.counts) :]
+            self.counts = np.concatenate([self.counts, np.zeros(len(extra), dtype=np.int64)])
+            keep = [
+                reading.standard >= 0
+                and (
+                    reading.verdict in (PASS, FAIL, NA)
+                    or (
+                        reading.verdict in (BLANK, UNREADABLE)
+                        and standards[reading.standard].critical
+                    )
+                )
+                for reading in extra
+            ]
+            self._keep = np.concatenate([self._keep, np.array(keep, dtype=np.bool_)])
+        wanted = len(self.registry.inspections)
+        if len(self.first_meta) < wanted:
+            grown = np.full(max(wanted, 2 * len(self.first_meta)), NO_META, dtype=np.uint32)
+            grown[: len(self.first_meta)] = self.first_meta
+            self.first_meta = grown
+
+    def _note_meta(self, inspections: Ints, metas: npt.NDArray[np.uint32], batch: Batch) -> None:
+        """Each inspection's metadata from its first row; later rows fill its blanks, and
+        rows that disagree on a filled-in value are counted (the first value is kept)."""
+        present = inspections > 0
+        inspections, metas = inspections[present], metas[present]
+        first = self.first_meta
+        new = first[inspections] == NO_META
+        if new.any():
+            numbers, where = np.unique(inspections[new], return_index=True)
+            first[numbers] = metas[new][where]
+        differ = first[inspections] != metas
+        if not differ.any():
+            return
+        values = self.registry.metas
+        pairs = set(zip(inspections[differ].tolist(), metas[differ].tolist(), strict=True))
+        for inspection, meta in sorted(pairs):
+            old, new_values = values[int(first[inspection])], values[meta]
+            if any(a and b and a != b for a, b in zip(old, new_values, strict=True)):
+                if not self.inconsistent_example:
+                    row = batch.rows[batch.inspections.index(inspection)]
+                    name = self.registry.inspections[inspection]
+                    self.inconsistent_example = f"{batch.source.file}, row {row}: inspection {name}"
+                self.inconsistent.add(inspection)
+            merged = tuple(a or b for a, b in zip(old, new_values, strict=True))
+            first[inspection] = self.registry.meta(merged)
+
+    def _reject(self, reject: Reject) -> None:
+        self.reject_reasons[_reason_kind(reject.reason)] += 1
+        if len(self.rejects) < MAX_KEPT:
+            self.rejects.append(reject)
+        if self.on_reject is not None:
+            self.on_reject(reject)
+
+    # -- results
+
+    def finish(self) -> Report:
+        """Settle duplicates, score every inspection, and build the report."""
+        self._grow()
+        catalog = self.catalog
+        readings = catalog.readings
+        standards = catalog.standards
+        std_of = np.array([reading.standard for reading in readings], dtype=np.int64)
+        verdict_of = np.array([reading.verdict for reading in readings], dtype=np.int64)
+        weight = np.array([info.weight for info in standards], dtype=np.float64)
+        critical = np.array([info.critical for info in standards], dtype=np.bool_)
+        count = len(standards)
+
+        empty = np.zeros(0, dtype=np.int64)
+        inspection, code, where = (
+            np.concatenate([part[column] for part in self.log]) if self.log else empty
+            for column in range(3)
+        )
+        standard, verdict = std_of[code], verdict_of[code]
+        key = inspection * count + standard
+
+        # one result per inspection and standard: identical copies count once, others are rejected
+        scored = np.flatnonzero((verdict == PASS) | (verdict == FAIL) | (verdict == NA))
+        kept, dropped, duplicates, duplicate_count, conflicting = self._settle(
+            scored, key, code, where, standard
+        )
+        adjust = (
+            np.bincount(code[dropped], minlength=len(readings))
+            if len(dropped)
+            else np.zeros(len(readings), dtype=np.int64)
+        )
+
+        # per inspection sums over the kept results
+        numbers = len(self.registry.inspections)
+        na_pass = self.options.na_as == "pass"
+        k_insp, k_std, k_verdict = inspection[kept], standard[kept], verdict[kept]
+        passed = (k_verdict == PASS) | ((k_verdict == NA) & na_pass)
+        applicable = passed | (k_verdict == FAIL)
+        weights = weight[k_std]
+        weight_applicable = np.bincount(k_insp, weights=weights * applicable, minlength=numbers)
+        weight_passed = np.bincount(k_insp, weights=weights * passed, minlength=numbers)
+        failed = k_verdict == FAIL
+        red = np.bincount(k_insp[failed & critical[k_std]], minlength=numbers) > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.where(
+                weight_applicable > 0, 100.0 * weight_passed / weight_applicable, np.nan
+            )
+        score[red] = 0.0
+
+        # red lines present but blank, unreadable or in conflict, with no result: incomplete
+        conflicted = dropped[np.isin(key[dropped], key[kept], invert=True)]
+        open_red = np.concatenate(
+            [
+                np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE)),
+                conflicted[critical[standard[conflicted]]],
+            ]
+        )
+        unresolved = open_red[~np.isin(key[open_red], key[kept])]
+        incomplete = np.zeros(numbers, dtype=np.bool_)
+        incomplete[inspection[unresolved]] = True
+        incomplete &= ~red
+        incomplete[0] = False
+        open_standards: dict[int, list[str]] = {}
+        for number, std in zip(
+            inspection[unresolved].tolist(), standard[unresolved].tolist(), strict=True
+        ):
+            if incomplete[number]:
+                open_standards.setdefault(number, []).append(standards[std].id)
+
+        # red lines some inspections did not include at all
+        red_keys = np.unique(key[critical[standard]])
+        with_red = np.bincount(red_keys % count if count else red_keys, minlength=count)
+
+        meta = self.first_meta[:numbers].copy()
+        meta[meta == NO_META] = self.registry.meta(("",) * len(self.registry.meta_names))
+        figures = Scored(
+            score=score,
+            red_line_failed=red,
+            incomplete=incomplete,
+            passes=np.bincount(k_insp, weights=passed, minlength=numbers).astype(np.int64),
+            fails=np.bincount(k_insp[failed], minlength=numbers).astype(np.int64),
+            meta=meta,
+            entry_inspection=k_insp,
+            entry_standard=k_std,
+            entry_verdict=k_verdict,
+        )
+        tallies = np.zeros((count, 6), dtype=np.int64)
+        known = std_of >= 0
+        np.add.at(tallies, (std_of[known], verdict_of[known]), (self.counts - adjust)[known])
+        totals = np.bincount(verdict_of, weights=self.counts, minlength=6).astype(np.int64)
+        return build_report(
+            scorer=self,
+            figures=figures,
+            tallies=tallies,
+            totals=totals,
+            duplicates=duplicates,
+            duplicate_count=duplicate_count,
+            conflicting=conflicting,
+            open_standards=open_standards,
+            red_line_counts={
+                standards[index].id: int(with_red[index]) for index in np.flatnonzero(critical)
+            },
+        )
+
+    def _settle(
+        self, scored: Ints, key: Ints, code: Ints, where: Ints, standard: Ints
+    ) -> tuple[Ints, Ints, list[Duplicate], int, int]:
+        """Entries kept (one per inspection and standard), entries dropped, the duplicates
+        listed for the report, how many duplicates and how many conflicting entries."""
+        order = scored[np.argsort(key[scored], kind="stable")]  # file order within a key
+        sorted_keys = key[order]
+        repeat = sorted_keys[1:] == sorted_keys[:-1]
+        if not repeat.any():
+            return scored, np.zeros(0, dtype=np.int64), [], 0, 0
+        group = np.concatenate([[0], np.cumsum(~repeat)])
+        differs = repeat & (code[order][1:] != code[order][:-1])
+        conflict = np.isin(group, np.unique(group[1:][differs]))
+        later_copy = np.concatenate([[False], repeat]) & ~conflict
+        duplicates: list[Duplicate] = []
+        readings = self.catalog.readings
+        inspections = self.registry.inspections
+        standards = self.catalog.standards
+        first_of_group = np.flatnonzero(np.concatenate([[True], ~repeat]))
+        for position in np.flatnonzero(later_copy)[:MAX_KEPT].tolist():
+            entry = order[position]
+            first = order[first_of_group[group[position]]]
+            duplicates.append(
+                Duplicate(
+                    file=self._file(int(where[entry]) >> 32),
+                    row=int(where[entry]) & 0xFFFFFFFF,
+                    inspection=inspections[int(key[entry]) // len(standards)],
+                    standard=standards[int(standard[entry])].id,
+                    value=shown(readings[int(code[entry])].raw),
+                    first_file=self._file(int(where[first]) >> 32),
+                    first_row=int(where[first]) & 0xFFFFFFFF,
+                )
+            )
+        conflicting = np.flatnonzero(conflict)
+        for start, members in _runs(group[conflicting].tolist()):
+            entries = [int(order[position]) for position in conflicting[start : start + members]]
+            self._reject_conflict(entries, key, code, where, standard)
+        dropped = order[conflict | later_copy]
+        kept = order[~(conflict | later_copy)]
+        return kept, dropped, duplicates, int(later_copy.sum()), int(conflict.sum())
+
+    def _reject_conflict(
+        self, entries: list[int], key: Ints, code: Ints, where: Ints, standard: Ints
+    ) -> None:
+        readings = self.catalog.readings
+        standard_id = self.catalog.standards[int(standard[entries[0]])].id
+        inspection = self.registry.inspections[int(key[entries[0]]) // len(self.catalog.standards)]
+        described = "; ".join(
+            f"{shown(readings[int(code[entry])].raw) or '(blank)'} at row {int(where[entry]) & 0xFFFFFFFF}"
+            for entry in entries
+        )
+        for entry in entries:
+            self._reject(
+                Reject(
+                    self._file(int(where[entry]) >> 32),
+                    int(where[entry]) & 0xFFFFFFFF,
+                    f"conflicting duplicate: inspection {inspection} has different results "
+                    f"for {standard_id} ({described})",
+                    inspection=inspection,
+                    standard=standard_id,
+                    value=shown(readings[int(code[entry])].raw),
+                    kind="conflicting",
+                )
+            )
+
+    def _file(self, file_index: int) -> str:
+        source = self.sources.get(file_index)
+        return source.file if source else str(file_index)
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    """(start, length) of each run of equal values."""
+    runs: list[tuple[int, int]] = []
+    for position, value in enumerate(values):
+        if runs and values[runs[-1][0]] == value:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((position, 1))
+    return runs
+
+
+def _reason_kind(reason: str) -> str:
+    """The kind of a reject, for counting: the reason up to its first colon or parenthesis."""
+    for mark in (":", "(", ";"):
+        if mark in reason:
+            reason = reason.split(mark, 1)[0]
+    return reason.strip()
