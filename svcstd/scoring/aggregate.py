@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +44,7 @@ from svcstd.scoring.report import Duplicate, Report
 
 MAX_KEPT = 1000  # rejects and duplicates kept for reports (all go to --rejects)
 NO_META = np.iinfo(np.uint32).max
-Ints = npt.NDArray[np.int64]
+Ints = npt.NDArray[np.signedinteger[Any]]  # int32 or int64 columns of the entry log
 
 
 @dataclass
@@ -100,12 +101,14 @@ class Scorer:
             return
         self._grow()
         codes = np.array(batch.codes, dtype=np.int64)
-        inspections = np.array(batch.inspections, dtype=np.int64)
+        lengths = np.array(batch.run_lengths, dtype=np.int64)
+        runs = np.array(batch.run_inspections, dtype=np.int64)
+        inspections = np.repeat(runs, lengths)
         self.counts += np.bincount(codes, minlength=len(self.counts))
-        self._note_meta(inspections, np.array(batch.metas, dtype=np.uint32), batch)
+        self._note_meta(runs, np.array(batch.run_metas, dtype=np.uint32), lengths, batch)
         keep = self._keep[codes] & (inspections > 0)
         rows = np.array(batch.rows, dtype=np.int64)[keep] | (batch.file_index << 32)
-        self.log.append((inspections[keep], codes[keep], rows))
+        self.log.append((inspections[keep].astype(np.int32), codes[keep].astype(np.int32), rows))
 
     def _grow(self) -> None:
         """Extend the per-code and per-inspection tables to what the reader has seen since."""
@@ -132,26 +135,27 @@ class Scorer:
             grown[: len(self.first_meta)] = self.first_meta
             self.first_meta = grown
 
-    def _note_meta(self, inspections: Ints, metas: npt.NDArray[np.uint32], batch: Batch) -> None:
+    def _note_meta(
+        self, runs: Ints, metas: npt.NDArray[np.uint32], lengths: Ints, batch: Batch
+    ) -> None:
         """Each inspection's metadata from its first row; later rows fill its blanks, and
         rows that disagree on a filled-in value are counted (the first value is kept)."""
-        present = inspections > 0
-        inspections, metas = inspections[present], metas[present]
+        first_rows = np.cumsum(lengths) - lengths  # entry position where each run starts
+        present = runs > 0
+        runs, metas, first_rows = runs[present], metas[present], first_rows[present]
         first = self.first_meta
-        new = first[inspections] == NO_META
+        new = first[runs] == NO_META
         if new.any():
-            numbers, where = np.unique(inspections[new], return_index=True)
+            numbers, where = np.unique(runs[new], return_index=True)
             first[numbers] = metas[new][where]
-        differ = first[inspections] != metas
-        if not differ.any():
-            return
+        differ = np.flatnonzero(first[runs] != metas)
         values = self.registry.metas
-        pairs = set(zip(inspections[differ].tolist(), metas[differ].tolist(), strict=True))
-        for inspection, meta in sorted(pairs):
+        for position in differ.tolist():
+            inspection, meta = int(runs[position]), int(metas[position])
             old, new_values = values[int(first[inspection])], values[meta]
             if any(a and b and a != b for a, b in zip(old, new_values, strict=True)):
                 if not self.inconsistent_example:
-                    row = batch.rows[batch.inspections.index(inspection)]
+                    row = batch.rows[int(first_rows[position])]
                     name = self.registry.inspections[inspection]
                     self.inconsistent_example = f"{batch.source.file}, row {row}: inspection {name}"
                 self.inconsistent.add(inspection)
@@ -173,25 +177,24 @@ class Scorer:
         catalog = self.catalog
         readings = catalog.readings
         standards = catalog.standards
-        std_of = np.array([reading.standard for reading in readings], dtype=np.int64)
-        verdict_of = np.array([reading.verdict for reading in readings], dtype=np.int64)
+        std_of = np.array([reading.standard for reading in readings], dtype=np.int32)
+        verdict_of = np.array([reading.verdict for reading in readings], dtype=np.int8)
         weight = np.array([info.weight for info in standards], dtype=np.float64)
         critical = np.array([info.critical for info in standards], dtype=np.bool_)
         count = len(standards)
 
-        empty = np.zeros(0, dtype=np.int64)
-        inspection, code, where = (
-            np.concatenate([part[column] for part in self.log]) if self.log else empty
-            for column in range(3)
-        )
+        # the log as three columns, 16 bytes an entry; every array below is freed when done
+        inspection, code, where = (self._column(column) for column in range(3))
+        self.log = []
         standard, verdict = std_of[code], verdict_of[code]
-        key = inspection * count + standard
+        key = inspection.astype(np.int64) * count + standard
 
         # one result per inspection and standard: identical copies count once, others are rejected
-        scored = np.flatnonzero((verdict == PASS) | (verdict == FAIL) | (verdict == NA))
+        scored = (verdict == PASS) | (verdict == FAIL) | (verdict == NA)
         kept, dropped, duplicates, duplicate_count, conflicting = self._settle(
             scored, key, code, where, standard
         )
+        del where
         adjust = (
             np.bincount(code[dropped], minlength=len(readings))
             if len(dropped)
@@ -216,14 +219,14 @@ class Scorer:
         score[red] = 0.0
 
         # red lines present but blank, unreadable or in conflict, with no result: incomplete
-        conflicted = dropped[np.isin(key[dropped], key[kept], invert=True)]
+        conflicted = dropped[~_among(key[dropped], key[kept])] if len(dropped) else dropped
         open_red = np.concatenate(
             [
                 np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE)),
                 conflicted[critical[standard[conflicted]]],
             ]
         )
-        unresolved = open_red[~np.isin(key[open_red], key[kept])]
+        unresolved = open_red[~_among(key[open_red], key[kept])] if len(open_red) else open_red
         incomplete = np.zeros(numbers, dtype=np.bool_)
         incomplete[inspection[unresolved]] = True
         incomplete &= ~red
@@ -270,16 +273,26 @@ class Scorer:
             },
         )
 
+    def _column(self, column: int) -> Ints:
+        """One column of the entry log, in one array."""
+        if not self.log:
+            return np.zeros(0, dtype=np.int64)
+        joined: Ints = np.concatenate([part[column] for part in self.log])
+        return joined
+
     def _settle(
-        self, scored: Ints, key: Ints, code: Ints, where: Ints, standard: Ints
-    ) -> tuple[Ints, Ints, list[Duplicate], int, int]:
-        """Entries kept (one per inspection and standard), entries dropped, the duplicates
-        listed for the report, how many duplicates and how many conflicting entries."""
-        order = scored[np.argsort(key[scored], kind="stable")]  # file order within a key
+        self, scored: npt.NDArray[np.bool_], key: Ints, code: Ints, where: Ints, standard: Ints
+    ) -> tuple[npt.NDArray[np.bool_], Ints, list[Duplicate], int, int]:
+        """Which entries are kept (one per inspection and standard), the entries dropped, the
+        duplicates listed for the report, how many duplicates and conflicting entries."""
+        ordered = np.sort(key[scored])
+        if not (ordered[1:] == ordered[:-1]).any():  # the usual case: nothing to settle
+            return scored, np.zeros(0, dtype=np.int64), [], 0, 0
+        del ordered
+        positions = np.flatnonzero(scored)
+        order = positions[np.argsort(key[positions], kind="stable")]  # file order within a key
         sorted_keys = key[order]
         repeat = sorted_keys[1:] == sorted_keys[:-1]
-        if not repeat.any():
-            return scored, np.zeros(0, dtype=np.int64), [], 0, 0
         group = np.concatenate([[0], np.cumsum(~repeat)])
         differs = repeat & (code[order][1:] != code[order][:-1])
         conflict = np.isin(group, np.unique(group[1:][differs]))
@@ -308,7 +321,8 @@ class Scorer:
             entries = [int(order[position]) for position in conflicting[start : start + members]]
             self._reject_conflict(entries, key, code, where, standard)
         dropped = order[conflict | later_copy]
-        kept = order[~(conflict | later_copy)]
+        kept = scored.copy()
+        kept[dropped] = False
         return kept, dropped, duplicates, int(later_copy.sum()), int(conflict.sum())
 
     def _reject_conflict(
@@ -338,6 +352,16 @@ class Scorer:
     def _file(self, file_index: int) -> str:
         source = self.sources.get(file_index)
         return source.file if source else str(file_index)
+
+
+def _among(values: Ints, pool: Ints) -> npt.NDArray[np.bool_]:
+    """Which `values` (few) are in `pool` (many): the few sorted, each of the pool looked up
+    among them, so the pool is never sorted."""
+    few = np.unique(values)
+    found = np.zeros(len(few), dtype=np.bool_)
+    places = np.minimum(np.searchsorted(few, pool), len(few) - 1)
+    found[places[few[places] == pool]] = True
+    return found[np.searchsorted(few, values)]
 
 
 def _runs(values: list[int]) -> list[tuple[int, int]]:
