@@ -105,15 +105,14 @@ def _plain_lines(piece: str) -> list[str] | None:
     """The lines of a piece, if csv.reader would read each as it is split (else None)."""
     if '"' in piece or "\0" in piece:
         return None
-    if "\r" in piece:
-        if not piece.endswith("\r\n") or piece.count("\r") != piece.count("\n"):
-            return None
-        if piece.count("\r\n") != piece.count("\n"):
-            return None
-        return piece[:-2].split("\r\n")
-    if not piece.endswith("\n"):  # the last line of a file with no line break at its end
-        return piece.split("\n")
-    return piece[:-1].split("\n")
+    if "\r" not in piece:
+        return piece[:-1].split("\n") if piece.endswith("\n") else piece.split("\n")
+    if not piece.endswith("\r\n"):
+        return None
+    lines = piece[:-2].split("\r\n")  # as Excel on Windows writes: every line ends CR LF
+    if piece.count("\r") != len(lines) or piece.count("\n") != len(lines):
+        return None  # a CR or LF inside a line, which csv.reader reads as a line break
+    return lines
 
 
 def _whole_lines(blocks: Iterator[str], file: str) -> Iterator[str]:

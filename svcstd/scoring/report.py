@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from svcstd.results import Reject
 
@@ -223,22 +225,27 @@ class Report:
 
 # Key order of the JSON objects as scripts have known them (figures before rank, key first).
 _FIRST = {Group: ("key",), Month: ("month",)}
+_PLAIN = (str, int, bool, type(None))
+
+
+@cache
+def _keys(kind: Any) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of a record's fields, in JSON order."""
+    pairs = [(item.name, item.metadata.get("json", item.name)) for item in dataclasses.fields(kind)]
+    first = _FIRST.get(kind, ())
+    return tuple(sorted(pairs, key=lambda pair: pair[1] not in first))
 
 
 def to_json(value: Any) -> Any:
     """A report (or any part) as JSON-ready data: records as objects with their JSON keys,
     NaN as null."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        items = {
-            item.metadata.get("json", item.name): to_json(getattr(value, item.name))
-            for item in dataclasses.fields(value)
-        }
-        first = _FIRST.get(type(value), ())
-        return {**{name: items[name] for name in first}, **items}
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
     if isinstance(value, list | tuple):
         return [to_json(item) for item in value]
     if isinstance(value, dict):
         return {key: to_json(item) for key, item in value.items()}
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+    kind = cast(Hashable, type(value))  # a class: hashable, as the cache needs
+    return {key: to_json(getattr(value, name)) for name, key in _keys(kind)}
