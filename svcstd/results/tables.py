@@ -51,11 +51,11 @@ def csv_chunks(
             f"--delimiter must be one character other than a quote or line break, not {delimiter!r}"
         )
     csv.field_size_limit(MAX_FIELD)
-    first, width = 1, 0
+    first, width, size = 1, 0, 16  # the first chunk is small: the header is looked for in it
+    pending: list[list[str]] = []
     with open(path, "rb") as handle:
-        for rows in _records(
-            _whole_lines(text_blocks(handle, decoding, file), file), delimiter, file
-        ):
+        pieces = _whole_lines(text_blocks(handle, decoding, file), file)
+        for rows in _records(pieces, delimiter, file):
             width = max(width, max(map(len, rows), default=0))
             if width > MAX_COLUMNS and first == 1:
                 raise SvcstdError(
@@ -63,10 +63,13 @@ def csv_chunks(
                     f"{MAX_COLUMNS:,} columns (as Excel does)",
                     f"{file}, line 1",
                 )
-            size = max(1, min(MAX_CHUNK_ROWS, CHUNK_CELLS // max(1, width)))
-            for start in range(0, len(rows), size):
-                yield first + start, rows[start : start + size]
-            first += len(rows)
+            pending += rows
+            while len(pending) >= size:
+                yield first, pending[:size]
+                first, pending = first + size, pending[size:]
+                size = max(1, min(MAX_CHUNK_ROWS, CHUNK_CELLS // max(1, width)))
+        if pending:
+            yield first, pending
 
 
 def _records(pieces: Iterator[str], delimiter: str, file: str) -> Iterator[list[list[str]]]:
