@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,29 +47,63 @@ def discover(paths: Iterable[Path], config: Config) -> list[Path]:
 
     A path named explicitly is always checked: a folder that is itself excluded (say
     `standards/examples`) is walked when named, with only the other patterns applied.
+    Only regular files are read: a FIFO named `x.yaml` in a folder would block for ever, so
+    walking skips anything else, and naming one is an error. A folder that cannot be listed
+    is an error too, not a silent gap in the check.
     """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            patterns = tuple(p for p in config.exclude if not _matches(path, p, config))
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if not d.startswith(".") and not _excluded(Path(folder) / d, patterns, config)
-                )
-                for name in sorted(files):
-                    candidate = Path(folder) / name
-                    if candidate.suffix in SUFFIXES and not _excluded(candidate, patterns, config):
-                        found.append(candidate)
-        elif path.exists():
+        kind = _kind(path)
+        if kind == "folder":
+            found.extend(_walk(path, config))
+        elif kind == "file":
             found.append(path)
         else:
-            raise SvcstdError("no such file or folder", str(path))
+            raise SvcstdError(kind, str(path))
     if not found:
         names = ", ".join(str(p) for p in paths)
         raise SvcstdError(f"no *.yaml or *.yml standard files found in {names}")
     return found
+
+
+def _kind(path: Path) -> str:
+    """Whether `path` is a "file" or a "folder" (links followed), or why it cannot be read."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "not a regular file (a FIFO, socket or device); give a standard file (*.yaml)"
+
+
+def _walk(folder: Path, config: Config) -> Iterator[Path]:
+    """Regular *.yaml/*.yml files under `folder`, sorted, minus `exclude`; no links to folders
+    are followed, so a symbolic-link loop ends the walk instead of the program."""
+    patterns = tuple(p for p in config.exclude if not _matches(folder, p, config))
+
+    def unreadable(error: OSError) -> None:
+        where = os.fsdecode(error.filename) if error.filename is not None else str(folder)
+        raise SvcstdError(f"cannot read the folder: {error.strerror or error}", where)
+
+    for parent, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and not _excluded(Path(parent) / d, patterns, config)
+        )
+        for name in sorted(files):
+            candidate = Path(parent) / name
+            if candidate.suffix not in SUFFIXES or _excluded(candidate, patterns, config):
+                continue
+            # a broken or looping link is kept: reading it gives an S1 finding with the reason
+            kind = _kind(candidate)
+            if kind in ("file", "no such file or folder") or kind.startswith("cannot read"):
+                yield candidate
 
 
 def _excluded(path: Path, patterns: tuple[str, ...], config: Config) -> bool:
@@ -78,7 +113,7 @@ def _excluded(path: Path, patterns: tuple[str, ...], config: Config) -> bool:
 def _matches(path: Path, pattern: str, config: Config) -> bool:
     """Whether `path` (relative to the settings file) is `pattern` or lies under it."""
     try:
-        relative = path.resolve().relative_to(config.root).as_posix()
+        relative = Path(os.path.realpath(path)).relative_to(config.root).as_posix()
     except ValueError:
         relative = path.as_posix()
     pattern = pattern.strip("/")
@@ -113,7 +148,7 @@ def _reported(code: str, config: Config) -> bool:
 def _display(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symbolic-link loop
         return str(path)
 
 

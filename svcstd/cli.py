@@ -6,22 +6,118 @@ Jinja2, openpyxl or rich tables.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import signal
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from types import FrameType
+from typing import Annotated, Any, NoReturn
 
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no plugin scan at start
 
 import typer
+from typer.core import TyperGroup
 
-from svcstd.errors import EXIT_USAGE, SvcstdError
+from svcstd.errors import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    SvcstdError,
+    internal_error_line,
+    printable,
+)
+
+DEBUG_KEY = "svcstd.debug"
+EPILOG = """\b
+Exit codes: 0 ok; 1 findings (errors, or warnings and rejects under --strict);
+2 the command could not run (bad option, unreadable input, unwritable output);
+3 an internal error in svcstd (a bug: run again with --debug and report it)."""
+# usage errors of the option parser pass through the guard untouched (typer may vendor click)
+PASS_THROUGH: tuple[type[Exception], ...] = (
+    typer.Exit,
+    typer.Abort,
+    *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+)
+
+
+class GuardedGroup(TyperGroup):
+    """The top-level guard: every way a command can end becomes an exit code and one line.
+
+    A `SvcstdError` is the user's to fix (exit 2); an `OSError` nobody caught is the machine's
+    (a full disk, a closed pipe: exit 2); anything else is a bug in svcstd (exit 3), shown as
+    one line naming it, with the traceback only under `--debug` or `SVCSTD_DEBUG=1`.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            try:
+                result = super().invoke(ctx)
+            except typer.Exit:
+                sys.stdout.flush()  # a write error on stdout surfaces here, not at exit
+                raise
+            sys.stdout.flush()
+            return result
+        except PASS_THROUGH:
+            raise
+        except SvcstdError as error:
+            fail(error)
+        except OSError as error:
+            _settle_stdout()
+            if error.errno == errno.EPIPE:  # `svcstd … | head` closed the pipe: nothing to say
+                raise typer.Exit(EXIT_OK) from None
+            _debug_traceback(ctx)
+            print(f"svcstd: {_os_error_line(error)}", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE) from None
+        except Exception as error:
+            _debug_traceback(ctx)
+            print(internal_error_line(error), file=sys.stderr)
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _debug_traceback(ctx: Any) -> None:
+    if ctx.meta.get(DEBUG_KEY) or _debug_env():
+        traceback.print_exc()
+
+
+def _debug_env() -> bool:
+    return os.environ.get("SVCSTD_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _os_error_line(error: OSError) -> str:
+    """An input/output failure nobody expected, in one line: which file, what happened."""
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.filename is not None:
+        return printable(f"{os.fsdecode(error.filename)}: {reason}")
+    return printable(f"cannot write the output: {reason}")
+
+
+def _settle_stdout() -> None:
+    """Write out what stdout still holds; if stdout itself is what failed, silence it."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point it at /dev/null so the exit flush adds no second error."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        pass
+
 
 app = typer.Typer(
     name="svcstd",
+    cls=GuardedGroup,
     help="Write, check, train and inspect service standards (服务标准).",
+    epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,8 +128,22 @@ app = typer.Typer(
 
 def fail(error: SvcstdError) -> NoReturn:
     """Print a user error as one line on stderr and exit 2."""
-    print(f"svcstd: {error}", file=sys.stderr)
+    print(f"svcstd: {printable(str(error))}", file=sys.stderr)
     raise typer.Exit(EXIT_USAGE)
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="show the traceback of an internal error (also SVCSTD_DEBUG=1)"
+        ),
+    ] = False,
+) -> None:
+    """Write, check, train and inspect service standards (服务标准)."""
+    ctx.meta[DEBUG_KEY] = debug
 
 
 @app.command()
@@ -367,12 +477,21 @@ def demo(
     raise typer.Exit(code)
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (what CI sends on a timeout) unwinds like Ctrl-C, so temporary files go."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point of the `svcstd` script and `python -m svcstd`."""
+    signal.signal(signal.SIGTERM, _terminated)
+    for name in ("stdout", "stderr"):  # started with `>&-`: output goes nowhere, not to a crash
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     try:
         app()
     except BrokenPipeError:  # `svcstd … | head` closes the pipe early
-        sys.stderr.close()
+        _silence_stdout()
         raise SystemExit(0) from None
     finally:
         # the process ends here: the interpreter's full collections at exit would only

@@ -39,7 +39,7 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
             return candidate, _read_toml(candidate)
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            table = _read_toml(candidate).get("tool", {}).get("svcstd")
+            table = _tool_table(candidate, _read_toml(candidate))
             if table is not None:
                 return candidate, table
     return None
@@ -51,8 +51,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
+        raise SvcstdError(f"cannot read settings: {error.strerror or error}", str(path)) from None
+    except UnicodeDecodeError as error:
+        raise SvcstdError(
+            f"settings file is not UTF-8 text (byte {error.start + 1}); save it as UTF-8",
+            str(path),
+        ) from None
+    except tomllib.TOMLDecodeError as error:
         raise SvcstdError(f"cannot read settings: {error}", str(path)) from None
+
+
+def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """`[tool.svcstd]` of a pyproject.toml, if there is one; a `tool` or `tool.svcstd` that
+    is not a table is a mistake in the file, said as such."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise SvcstdError("'tool' must be a table ([tool.svcstd])", str(path))
+    table = tool.get("svcstd")
+    if table is not None and not isinstance(table, dict):
+        raise SvcstdError("'tool.svcstd' must be a table: [tool.svcstd]", str(path))
+    return table
 
 
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
@@ -63,7 +82,7 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
             raise SvcstdError("settings file not found", str(explicit))
         data = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
-            data = data.get("tool", {}).get("svcstd", {})
+            data = _tool_table(explicit, data) or {}
         found: tuple[Path, dict[str, Any]] | None = (explicit, data)
     else:
         found = find_config_file((start or cwd).resolve())
@@ -91,6 +110,13 @@ def _from_table(path: Path, table: dict[str, Any]) -> Config:
         raise SvcstdError("'max-standards-per-step' must be a whole number ≥ 1", where)
     if not isinstance(exclude, list) or not all(isinstance(p, str) for p in exclude):
         raise SvcstdError("'exclude' must be a list of paths or glob patterns", where)
+    for key in ("select", "ignore"):
+        codes = table.get(key)
+        if codes is not None and not (
+            isinstance(codes, str)
+            or (isinstance(codes, list) and all(isinstance(c, str) for c in codes))
+        ):
+            raise SvcstdError(f'\'{key}\' must be rule codes: "P,C2" or ["P", "C2"]', where)
     try:
         select, ignore = parse_codes(table.get("select")), parse_codes(table.get("ignore"))
     except SvcstdError as error:

@@ -31,6 +31,9 @@ MAX_OUTPUT_CHARS = 16 * 1024 * 1024
 # … and run at most this many loop iterations in total, for at most this many seconds.
 MAX_LOOP_ITERATIONS = 5_000_000
 MAX_SECONDS = 60.0
+# a whole number in a template: 16,384 bits is ~4,900 digits, more than Python will print;
+# `((9 ** 1024) ** 1024) ** 1024` must stop before it runs, not after minutes of arithmetic
+MAX_NUMBER_BITS = 16_384
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -742,6 +745,24 @@ def _guarded_sandbox(fmt: TextFormat) -> Any:
         if re.search(r"%[-+ #0]*\*", spec):
             refuse("a '*' width in a format")
 
+    def check_arithmetic(operator: str, left: Any, right: Any) -> None:
+        """Bound a product or power of whole numbers by the size of its result, before it
+        is computed: the bit length of a product is at most the sum of its factors', of a
+        power the base's times the exponent."""
+        if not (_whole(left) and _whole(right)):
+            return
+        if operator == "*":
+            bits = left.bit_length() + right.bit_length()
+        elif operator == "**" and right > 0:
+            bits = left.bit_length() * right
+        else:
+            return
+        if bits > MAX_NUMBER_BITS:
+            raise SecurityError(
+                f"the result of {operator} would have more than {MAX_NUMBER_BITS:,} bits "
+                f"(about {MAX_NUMBER_BITS * 3 // 10:,} digits); a template computes small numbers"
+            )
+
     class GuardedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
 
@@ -750,6 +771,7 @@ def _guarded_sandbox(fmt: TextFormat) -> Any:
             self.deadline = time.monotonic() + MAX_SECONDS
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            check_arithmetic(operator, left, right)
             if operator == "*":
                 for seq, times in ((left, right), (right, left)):
                     if (
@@ -903,6 +925,10 @@ def _guard_filters(
 
     for name, func in list(env.filters.items()):
         env.filters[name] = guard(name, func)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_context(value: Any) -> bool:

@@ -9,7 +9,10 @@ the model asks for a number, so `1.10`, `010` and `2.1` keep the exact digits th
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +138,12 @@ def read_file(path: Path | str, display: str | None = None) -> Source:
     """Read and parse one file; every problem is a `SourceError` with a position."""
     file = display or str(path)
     try:
-        with open(path, "rb") as handle:
+        # opened without blocking and checked before reading: a FIFO would wait for ever
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                message = "not a regular file (a FIFO, socket or device); give a standard file"
+                raise SourceError(file, 1, 1, message)
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise SourceError(file, 1, 1, f"cannot read the file: {error.strerror or error}") from None
@@ -304,15 +312,20 @@ def _precheck(text: str, file: str) -> None:
             raise SourceError(file, line, column, f"{what}; a standard needs few levels")
 
 
-def _glued_hash_lines(text: str) -> set[int]:
-    """Lines (0-based) with a `#` right after a non-space: a comment glued to a value, or text."""
-    lines = set()
-    at = text.find("#")
-    while at >= 0:
-        if at and not text[at - 1].isspace():
-            lines.add(text.count("\n", 0, at))
-        at = text.find("#", at + 1)
-    return lines
+def _glued_hash_lines(text: str) -> list[int]:
+    """Lines (0-based, ascending) with a `#` right after a non-space: a comment glued to a
+    value, or text. One pass over the lines: counting newlines up to each `#` was quadratic."""
+    if "#" not in text:
+        return []
+    glued = []
+    for number, line in enumerate(text.split("\n")):
+        at = line.find("#", 1)
+        while at > 0:
+            if not line[at - 1].isspace():
+                glued.append(number)
+                break
+            at = line.find("#", at + 1)
+    return glued
 
 
 class _Constructor:
@@ -335,8 +348,10 @@ class _Constructor:
         # An alias needs a `*` in the text; without one, no node can be reached twice.
         self.seen: set[int] | None = set() if "*" in text else None
         self._lines: list[str] | None = None
-        self.glued_comment_lines = _glued_hash_lines(text) if self.spec_checks else set()
-        self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int], int | None]] = []
+        self.glued_comment_lines = _glued_hash_lines(text) if self.spec_checks else []
+        # the scalars that cover each glued line: a lookup per line keeps the check linear
+        self.spans_on_line: dict[int, list[tuple[tuple[int, int], tuple[int, int], int | None]]]
+        self.spans_on_line = {}
 
     @property
     def lines(self) -> list[str]:
@@ -466,14 +481,21 @@ class _Constructor:
 
     def record_span(self, node: ScalarNode) -> None:
         first, last = node.start_mark.line, node.end_mark.line
-        if any(first <= number <= last for number in self.glued_comment_lines):
-            header = first if node.style in ("|", ">") else None
-            start = (first, node.start_mark.column)
-            self.scalar_spans.append((start, (last, node.end_mark.column), header))
+        glued = self.glued_comment_lines
+        index = bisect.bisect_left(glued, first)
+        if index == len(glued) or glued[index] > last:
+            return
+        header = first if node.style in ("|", ">") else None
+        span = ((first, node.start_mark.column), (last, node.end_mark.column), header)
+        while index < len(glued) and glued[index] <= last:
+            self.spans_on_line.setdefault(glued[index], []).append(span)
+            index += 1
 
     def check_glued_comments(self) -> None:
         """A `#` right after a value, outside any text, is a comment YAML does not allow."""
-        for number in sorted(self.glued_comment_lines):
+        for spans in self.spans_on_line.values():
+            spans.sort(key=lambda span: span[0])  # document order already; made sure of
+        for number in self.glued_comment_lines:
             line = self.lines[number]
             if line.lstrip(" ").startswith("%"):
                 continue  # a directive
@@ -491,10 +513,17 @@ class _Constructor:
                 column = line.find("#", column + 1)
 
     def inside_text(self, where: tuple[int, int]) -> bool:
-        for start, end, header in self.scalar_spans:
-            if start <= where < end and where[0] != header:
-                return True
-        return False
+        """Whether `where` lies inside a scalar's text. Scalars never overlap, so only the
+        last one starting at or before `where` can hold it: a binary search, because one
+        line of a flow mapping can hold many thousands of them."""
+        spans = self.spans_on_line.get(where[0])
+        if not spans:
+            return False
+        index = bisect.bisect_right(spans, where, key=lambda span: span[0]) - 1
+        if index < 0:
+            return False
+        start, end, header = spans[index]
+        return start <= where < end and where[0] != header
 
     def tag_error(self, node: Node) -> SourceError:
         """Name the tag the way the author wrote it: `!!binary`, not `tag:yaml.org,2002:binary`."""

@@ -48,7 +48,8 @@ def test_every_bundled_standard_renders_in_every_format(standard, tmp_path):
         "promise": ["md", "html"],
     }.items():
         for fmt in formats:
-            target = tmp_path / f"{kind}.{fmt}"
+            suffix = "form.xlsx" if fmt == "xlsform" else fmt  # an XLSForm is a workbook
+            target = tmp_path / f"{kind}.{suffix}"
             result = render(kind, str(standard), "--format", fmt, "-o", str(target))
             assert result.exit_code == 0, (kind, fmt, result.output)
             outputs.append(target)
@@ -60,7 +61,7 @@ def test_every_bundled_standard_renders_in_every_format(standard, tmp_path):
         == 0
     )
     warnings: list[str] = []
-    convert(xlsform=str(tmp_path / "checklist.xlsform"), warnings=warnings, file_type=".xlsx")
+    convert(xlsform=str(tmp_path / "checklist.form.xlsx"), warnings=warnings, file_type=".xlsx")
     assert warnings == []
     doc_id = standard.stem
     for path in outputs:

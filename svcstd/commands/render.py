@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from svcstd.errors import SvcstdError
-from svcstd.outputs import check_target, write_atomic
+from svcstd.outputs import check_suffix, check_target, write_atomic
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "checklist": ("md", "html", "csv", "xlsx", "xlsform"),
@@ -44,6 +44,10 @@ def run(
     shape: str | None = None,
 ) -> None:
     """Render `standard` as a `kind` document and write it to `output` or stdout."""
+    if output is not None and str(output) == "-":
+        output = None
+    if output is not None:  # writing over an input is the first thing to refuse
+        check_target(output, [standard, *([template] if template else [])])
     fmt = choose_format(kind, output_format, output, template)
     if shape is not None and fmt not in SHEET_FORMATS:
         raise SvcstdError(f"--shape applies to csv and xlsx results sheets, not --format {fmt}")
@@ -51,12 +55,8 @@ def run(
         raise SvcstdError(f"--shape must be long or wide, not {shape!r}")
     if lang is not None and lang not in ("zh", "en"):
         raise SvcstdError(f"--lang must be zh or en, not {lang!r}")
-    if output is not None and str(output) == "-":
-        output = None
     if output is None and fmt in BINARY_FORMATS:
         raise SvcstdError(f"--format {fmt} writes a binary workbook; give a file with -o FILE.xlsx")
-    if output is not None:
-        check_target(output, [standard, *([template] if template else [])])
 
     from svcstd.loading import load_standard
     from svcstd.render import build_view
@@ -81,8 +81,12 @@ def run(
 def choose_format(
     kind: str, output_format: str | None, output: Path | None, template: Path | None
 ) -> str:
-    """`--format`, or what the output's suffix or the template's name says, or Markdown."""
+    """`--format`, or what the output's suffix or the template's name says, or Markdown.
+
+    An output suffix svcstd does not write (`-o report.pdf`) is an error whatever the format.
+    """
     allowed = FORMATS[kind]
+    named = check_suffix(output, SUFFIX_FORMATS, f"a {kind}") if output else None
     if output_format is not None:
         fmt = output_format.strip().lower()
         if fmt not in allowed:
@@ -93,8 +97,8 @@ def choose_format(
         ".htm" in template.name.lower() or ".md" in template.name.lower()
     ):
         fmt = "html" if ".htm" in template.name.lower() else "md"  # escaping follows the template
-    elif output is not None and output.suffix.lower() in SUFFIX_FORMATS:
-        fmt = SUFFIX_FORMATS[output.suffix.lower()]
+    elif named is not None:
+        fmt = named
         if fmt not in allowed:
             raise SvcstdError(
                 f"{kind} cannot be written as {fmt}; choose one of {', '.join(allowed)}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from svcstd.errors import EXIT_FINDINGS, EXIT_OK, SvcstdError
-from svcstd.outputs import AtomicFile, check_target, write_atomic
+from svcstd.outputs import OutputSet, check_suffix, check_target, write_atomic
 
 if TYPE_CHECKING:
     from svcstd.results import Catalog, ReadOptions, SourceInfo
@@ -26,6 +26,7 @@ SCORE_FORMATS = ("table", "json", "csv", "md", "html")
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
 PIPE_WIDTH = 120  # columns of the table when it is not shown on a terminal
 PROGRESS_BYTES = 32 * 1024 * 1024  # show a progress bar on a terminal above this input size
+SAMPLE_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx"}
 REJECT_COLUMNS = ("file", "row", "inspection", "standard", "value", "reason")
 
 
@@ -69,6 +70,8 @@ def run_score(
             raise SvcstdError("is a folder; give result files (CSV or XLSX)", str(path))
         if not path.exists():
             raise SvcstdError("no such file", str(path))
+        if not path.is_file():  # a FIFO or device would block or never end
+            raise SvcstdError("not a regular file; give result files (CSV or XLSX)", str(path))
 
     catalog = Catalog([(str(path), _load(path)) for path in standards])
     by_names = parse_by(by)
@@ -78,16 +81,23 @@ def run_score(
         sheet=sheet,
         columns=parse_column_options(columns or [], catalog),
     )
-    report = _score_files(
-        results,
-        catalog,
-        read_options_for(by_names, base),
-        ScoreOptions(na_as=na_as, by=by_names),
-        rejects,
-    )
-    _check_by_columns(by_names, report)
-    language = lang or catalog.files[0][1].language
-    _emit(to_json(report), fmt, output, language)
+    outputs = OutputSet()  # -o and --rejects: both new, or neither
+    try:
+        report = _score_files(
+            results,
+            catalog,
+            read_options_for(by_names, base),
+            ScoreOptions(na_as=na_as, by=by_names),
+            rejects,
+            outputs,
+        )
+        _check_by_columns(by_names, report)
+        language = lang or catalog.files[0][1].language
+        _emit(to_json(report), fmt, output, language, outputs)
+        outputs.commit()
+    except BaseException:
+        outputs.discard()
+        raise
     summary = report.summary
     if summary.rejected and rejects is None:
         print(
@@ -123,11 +133,13 @@ def _score_files(
     read_options: ReadOptions,
     score_options: ScoreOptions,
     rejects: Path | None,
+    outputs: OutputSet,
 ) -> Report:
-    """Stream every file through the scorer; rejected rows go straight to --rejects."""
+    """Stream every file through the scorer; rejected rows go straight to --rejects (which
+    `outputs` commits together with the report)."""
     from svcstd.scoring import score_files
 
-    writer = _RejectsFile(rejects) if rejects is not None else None
+    writer = _RejectsFile(rejects, outputs) if rejects is not None else None
     sizes = [path.stat().st_size for path in results]
     progress = _progress(sum(sizes))
 
@@ -144,15 +156,10 @@ def _score_files(
             on_reject=writer.write if writer is not None else None,
             on_progress=on_progress,
         )
-    except BaseException:
-        if writer is not None:
-            writer.discard()
-        raise
     finally:
         if progress is not None:
             progress(None)
     if writer is not None:
-        writer.commit()
         report.summary.rejects_file = str(rejects)
     return report
 
@@ -175,10 +182,9 @@ def _load(path: Path) -> Any:
 
 
 def _score_format(output_format: str | None, output: Path | None) -> str:
+    named = check_suffix(output, SUFFIX_FORMATS, "a score report") if output else None
     if output_format is None:
-        if output is not None and output.suffix.casefold() in SUFFIX_FORMATS:
-            return SUFFIX_FORMATS[output.suffix.casefold()]
-        return "table"
+        return named or "table"
     if output_format not in SCORE_FORMATS:
         raise SvcstdError(
             f"unknown format {output_format!r}; choose one of {', '.join(SCORE_FORMATS)}"
@@ -186,7 +192,9 @@ def _score_format(output_format: str | None, output: Path | None) -> str:
     return output_format
 
 
-def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> None:
+def _emit(
+    report: dict[str, Any], fmt: str, output: Path | None, lang: str, outputs: OutputSet
+) -> None:
     if fmt == "table":
         from svcstd.reports.score_table import render_table
 
@@ -197,7 +205,7 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
             return
         buffer = io.StringIO()
         render_table(report, lang, buffer, width=PIPE_WIDTH)
-        write_atomic(output, buffer.getvalue().encode("utf-8"))
+        write_atomic(output, buffer.getvalue().encode("utf-8"), outputs)
         return
     from svcstd.reports.scores import json_pieces, render
 
@@ -206,7 +214,7 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         if output is None:
             sys.stdout.writelines(pieces)
         else:
-            _write_pieces(output, pieces)
+            _write_pieces(output, pieces, outputs)
         return
     text = render(report, fmt, lang)
     if output is None:
@@ -215,42 +223,42 @@ def _emit(report: dict[str, Any], fmt: str, output: Path | None, lang: str) -> N
         data = text.encode("utf-8")
         if fmt == "csv":
             data = b"\xef\xbb\xbf" + data  # Excel on Windows reads the Chinese
-        write_atomic(output, data)
+        write_atomic(output, data, outputs)
 
 
-def _write_pieces(target: Path, pieces: Any) -> None:
+def _write_pieces(target: Path, pieces: Any, outputs: OutputSet) -> None:
     """Write text pieces to `target` in one piece (a big report is never one big string)."""
-    with AtomicFile(target, "w", encoding="utf-8") as handle:
-        handle.writelines(pieces)
+    file = outputs.open(target, "w", encoding="utf-8")
+    try:
+        file.handle.writelines(pieces)
+    except OSError as error:
+        raise file._error(error) from None
 
 
 class _RejectsFile:
     """Rejected rows streamed as CSV into a temporary file, renamed into place at the end."""
 
-    def __init__(self, target: Path) -> None:
-        self.file = AtomicFile(target, "w", encoding="utf-8-sig", newline="")
+    def __init__(self, target: Path, outputs: OutputSet) -> None:
+        self.file = outputs.open(target, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file.handle, lineterminator="\r\n")
         self.writer.writerow(REJECT_COLUMNS)
 
     def write(self, reject: Any) -> None:
         from svcstd.cells import neutralise as safe_cell
 
-        self.writer.writerow(
-            [
-                safe_cell(reject.file),
-                reject.row,
-                safe_cell(reject.inspection),
-                safe_cell(reject.standard),
-                safe_cell(reject.value),
-                safe_cell(reject.reason),
-            ]
-        )
-
-    def commit(self) -> None:
-        self.file.commit()
-
-    def discard(self) -> None:
-        self.file.discard()
+        try:
+            self.writer.writerow(
+                [
+                    safe_cell(reject.file),
+                    reject.row,
+                    safe_cell(reject.inspection),
+                    safe_cell(reject.standard),
+                    safe_cell(reject.value),
+                    safe_cell(reject.reason),
+                ]
+            )
+        except OSError as error:  # a full disk while rows stream in
+            raise self.file._error(error) from None
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -279,8 +287,9 @@ def run_sample(
     from svcstd.sample import SampleOptions, sample_bytes
 
     fmt = output_format
+    named = check_suffix(output, SAMPLE_SUFFIXES, "a results sample") if output else None
     if fmt is None:
-        fmt = "xlsx" if output is not None and output.suffix.casefold() == ".xlsx" else "csv"
+        fmt = named or "csv"
     if fmt not in ("csv", "xlsx"):
         raise SvcstdError(f"--format must be csv or xlsx, not {fmt!r}")
     if shape not in ("long", "wide"):
@@ -325,11 +334,17 @@ def run_demo(out: Path | None = None, standard: str = "home-visit") -> int:
             raise SvcstdError("no bundled standards found; is svcstd installed completely?")
         chosen = candidates[0]
 
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SvcstdError(f"cannot create the demo folder: {reason}", str(folder)) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SvcstdError("cannot write into the demo folder; give another with --out", str(folder))
     print(f"1. Checking the bundled standards in {standards_dir}")
     code = _validate(standards_dir)
     if code != EXIT_OK:
         print("   (the bundled standards have findings; the demo goes on)")
-    folder.mkdir(parents=True, exist_ok=True)
     doc = _load(chosen)
     results = folder / f"{doc.id}-results.csv"
     print(f"\n2. Inspection results for {chosen.name} ({doc.title}): {results}")

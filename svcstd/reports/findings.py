@@ -8,6 +8,7 @@ from typing import Any
 
 from svcstd import __version__
 from svcstd.check import Report
+from svcstd.errors import printable, valid_unicode
 from svcstd.findings import Finding
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -23,22 +24,21 @@ def width(text: str) -> int:
 def as_text(report: Report, colour: bool = False) -> str:
     """`file:line:col CODE message`, locations padded so codes line up even with CJK names."""
     paint = (lambda code, text: f"{code}{text}{RESET}") if colour else (lambda _, text: text)
-    pad = max((width(f.location) for f in report.findings), default=0)
+    # file names, ids and texts quoted from files are shown escaped: never a terminal code
+    locations = [printable(f.location) for f in report.findings]
+    pad = max((width(location) for location in locations), default=0)
     lines = []
-    for finding in report.findings:
-        location = finding.location + " " * (pad - width(finding.location))
+    for finding, where in zip(report.findings, locations, strict=True):
+        location = where + " " * (pad - width(where))
+        message = printable(finding.message)
         if finding.waived is not None:
-            lines.append(
-                paint(
-                    DIM,
-                    f"{location}  {finding.rule:<3} waived ({finding.waived}): {finding.message}",
-                )
-            )
+            waived = printable(finding.waived)
+            lines.append(paint(DIM, f"{location}  {finding.rule:<3} waived ({waived}): {message}"))
             continue
         colour_code = RED if finding.severity == "error" else YELLOW
         code = paint(BOLD + colour_code, f"{finding.rule:<3}")
         kind = "" if finding.severity == "error" else paint(YELLOW, "warning: ")
-        lines.append(f"{paint(BOLD, location)}  {code} {kind}{finding.message}")
+        lines.append(f"{paint(BOLD, location)}  {code} {kind}{message}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -60,8 +60,8 @@ def summary_line(report: Report) -> str:
 
 def as_json(report: Report) -> str:
     data = {
-        "files": report.files,
-        "findings": [f.to_dict() for f in report.findings],
+        "files": [valid_unicode(file) for file in report.files],
+        "findings": [_valid(f.to_dict()) for f in report.findings],
         "summary": {
             "files": len(report.files),
             "errors": report.errors,
@@ -70,6 +70,11 @@ def as_json(report: Report) -> str:
         },
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _valid(record: dict[str, object]) -> dict[str, object]:
+    """A finding's texts encodable as UTF-8 (a file name that was not UTF-8 is escaped)."""
+    return {k: valid_unicode(v) if isinstance(v, str) else v for k, v in record.items()}
 
 
 def as_sarif(report: Report) -> str:
@@ -116,7 +121,7 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": finding.severity,
-        "message": {"text": finding.message},
+        "message": {"text": valid_unicode(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -127,15 +132,22 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         ],
     }
     if finding.waived is not None:
-        result["suppressions"] = [{"kind": "inSource", "justification": finding.waived}]
+        justification = valid_unicode(finding.waived)
+        result["suppressions"] = [{"kind": "inSource", "justification": justification}]
     return result
 
 
 def _uri(path: str) -> str:
-    """A relative URI reference, as SARIF requires: forward slashes, non-ASCII percent-encoded."""
+    """A relative URI reference, as SARIF requires: forward slashes, non-ASCII percent-encoded
+    (the bytes of a name that is not UTF-8 as they are on disk)."""
+    import os
     from urllib.parse import quote
 
-    return quote(path.replace("\\", "/"), safe="/:")
+    try:
+        raw = os.fsencode(path.replace("\\", "/"))
+    except UnicodeError:  # a lone surrogate that no file name decodes to
+        raw = valid_unicode(path.replace("\\", "/")).encode("utf-8")
+    return quote(raw, safe="/:")
 
 
 def as_github(report: Report) -> str:
@@ -151,7 +163,10 @@ def as_github(report: Report) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: `%`, CR and LF encoded, other control characters escaped (an
+    ESC in a file name would otherwise paint the CI log)."""
+    lines = text.split("\n")
+    return "%0A".join(printable(line.replace("%", "%25").replace("\r", "%0D")) for line in lines)
 
 
 def _prop(text: str) -> str:

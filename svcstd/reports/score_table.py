@@ -6,6 +6,7 @@ for it.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from svcstd.errors import printable
 from svcstd.reports.scores import (
     accounting_sentence,
     group_name,
@@ -25,6 +27,23 @@ from svcstd.reports.scores import (
 )
 
 MAX_GROUP_ROWS = 50
+
+
+class _Console(Console):
+    """rich's console, except that a closed pipe (`svcstd score | head`) is left to the CLI,
+    which ends quietly with exit 0; rich itself would exit 1, which reads as a failure."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+def plain(value: object, style: str = "") -> Text:
+    """Text from the results or the standard, shown as written: a site named `[/b]` or
+    `[link=…]` is not rich markup, and control characters are escaped, not sent."""
+    return Text(printable(str(value)), style=style)
+
+
 STATUS_STYLES = {"meets": "green", "below": "bold red", "uncertain": "yellow", "no data": "dim"}
 
 
@@ -33,7 +52,7 @@ def render_table(
 ) -> None:
     """Print the report: summary, ranking, standards worst first, stages, trend, warnings."""
     words = labels_for(lang)
-    console = Console(
+    console = _Console(
         file=stream,
         width=width,
         highlight=False,
@@ -42,7 +61,7 @@ def render_table(
         emoji=False,
     )
     summary = report["summary"]
-    console.print(Text(title_of(report, lang), style="bold"))
+    console.print(plain(title_of(report, lang), style="bold"))
     observed = summary["pass"] + summary["fail"]
     line = Text()
     line.append(f"{words['mean_score']} ", style="dim")
@@ -61,15 +80,15 @@ def render_table(
     console.print(line)
     account = summary["accounting"]
     console.print(
-        Text(accounting_sentence(report, lang), style="dim" if account["balanced"] else "bold red")
+        plain(accounting_sentence(report, lang), "dim" if account["balanced"] else "bold red")
     )
 
     if report["groups"]:
         by = summary["by"]
         table = Table(box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-        table.title = f"{words['ranking']} · " + " · ".join(words.get(n, n) for n in by)
+        table.title = plain(f"{words['ranking']} · " + " · ".join(words.get(n, n) for n in by))
         table.add_column(words["rank"], justify="right")
-        table.add_column(" · ".join(words.get(n, n) for n in by))
+        table.add_column(plain(" · ".join(words.get(n, n) for n in by)))
         table.add_column(words["mean_score"], justify="right")
         table.add_column(words["inspections"], justify="right")
         table.add_column(words["critical_failures"], justify="right")
@@ -78,7 +97,7 @@ def render_table(
             few = group["rank"] is None
             table.add_row(
                 Text(words["too_few"], style="yellow") if few else str(group["rank"]),
-                group_name(group, report),
+                plain(group_name(group, report)),
                 num(group["score"]),
                 str(group["inspections"]),
                 Text(
@@ -109,10 +128,10 @@ def render_table(
             status.append(f" {words['red_line']}", style="bold red")
         if row["too_few"]:
             status.append(f" ({words['too_few']})", style="yellow")
-        ident = Text(row["id"])
+        ident = plain(row["id"])
         table.add_row(
             ident,
-            row["what"],
+            plain(row["what"]),
             str(row["pass"]),
             str(row["fail"]),
             str(row["na"]),
@@ -136,7 +155,7 @@ def render_table(
         table.add_column(title, justify=justify)  # type: ignore[arg-type]
     for stage in report["stages"]:
         table.add_row(
-            stage["name"],
+            plain(stage["name"]),
             str(stage["standards"]),
             pct(stage["compliance"]),
             interval(stage),
@@ -159,7 +178,7 @@ def render_table(
             table.add_column(title, justify="right")
         for month in report["months"]:
             table.add_row(
-                month["month"],
+                plain(month["month"]),
                 str(month["inspections"]),
                 num(month["score"]),
                 pct(month["compliance"]),
@@ -169,12 +188,12 @@ def render_table(
     if report["warnings"]:
         console.print(Text(words["warnings"], style="bold yellow"))
         for warning in report["warnings"]:
-            console.print(Text(f"  • {warning}", style="yellow"))
+            console.print(plain(f"  • {warning}", style="yellow"))
     if summary["rejected"]:
         reasons = ", ".join(
             f"{reason} {count}" for reason, count in summary["reject_reasons"].items()
         )
-        console.print(Text(f"{words['rejects']}: {summary['rejected']:,} ({reasons})", style="red"))
+        console.print(plain(f"{words['rejects']}: {summary['rejected']:,} ({reasons})", "red"))
 
 
 def progress_bar(total: int) -> Callable[[int | None], None]:

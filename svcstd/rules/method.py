@@ -52,9 +52,12 @@ def factor_without_standard(doc: StandardFile, settings: Settings) -> Iterator[H
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's end (Jan 31 + 1 → Feb 28/29)."""
+    """The same day `months` later, clamped to the month's end (Jan 31 + 1 → Feb 28/29);
+    past the calendar's last day (a review `last: 9999-…`) it is that last day."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     for last_day in (31, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, last_day))
