@@ -135,3 +135,27 @@ def test_the_demo_sample_scores_with_every_entry_accounted_for(tmp_path):
     code, report, _ = score_json(sample, standard=HOME_VISIT)
     assert code == 0 and report["summary"]["accounting"]["balanced"]
     assert report["summary"]["rejected"] == 0
+
+
+def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_reading(tmp_path):
+    import zipfile
+
+    base, bomb = tmp_path / "base.xlsx", tmp_path / "bomb.xlsx"
+    book = Workbook()
+    book.active.append(["inspection", "standard", "result"])
+    book.save(base)
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>J</t></is></c></row>' * 100_000
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(item, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with out.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(head)
+                for _ in range(20):  # 118 MiB of XML in about 400 KiB
+                    sheet.write(row)
+                sheet.write(b"</sheetData>" + tail)
+    ran = svcstd("score", bomb, "--standard", MINI)
+    assert ran.returncode == 2 and "unpacks to 118 MiB" in ran.stderr
