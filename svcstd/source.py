@@ -1,6 +1,6 @@
 """Read a standard file strictly, once, and keep its node tree so any key path maps to line:column.
 
-PyYAML is permissive in ways that hurt here (HAZARDS.md): it keeps the last of duplicate keys,
+PyYAML is permissive in ways that hurt here (docs/design.md, "Hazards"): it keeps the last of duplicate keys,
 turns `no` into False and `1:30` into 90, builds objects from tags and expands alias bombs.
 This module composes the node tree with the C parser where available and constructs plain
 Python data itself: mappings, lists, strings, None, True and False. Numbers stay text until

@@ -1,6 +1,6 @@
 """Judged entries → inspection scores, compliance per standard, groups: the scoring core.
 
-The definitions (SPEC §4, docs/design.md):
+The definitions (docs/design.md, "Scoring"):
 - an inspection's score is 100 × Σ weight·pass / Σ weight over its applicable standards; a
   failed red line (a critical standard) fails it: score 0, flagged;
 - an inspection whose red line is present but blank or unreadable is *incomplete*: listed and

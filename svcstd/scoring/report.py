@@ -1,7 +1,7 @@
 """The score report as typed records, from the scorer to every writer.
 
 Each record says what one part of the report holds; `to_json` turns a report into the JSON
-that `svcstd score --format json` prints (field names as in SPEC §4: `pass`, `fail` …), so
+that `svcstd score --format json` prints (field names as in docs/design.md: `pass`, `fail` …), so
 scripts that read that JSON and writers that read these records see the same figures.
 """
 
