@@ -159,3 +159,16 @@ def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_read
                 sheet.write(b"</sheetData>" + tail)
     ran = svcstd("score", bomb, "--standard", MINI)
     assert ran.returncode == 2 and "unpacks to 118 MiB" in ran.stderr
+
+
+def test_a_middle_row_naming_another_site_is_noticed_anywhere_in_the_file(tmp_path):
+    # the first and last rows of the inspection agree; only its middle row does not
+    lines = [HEADER.strip()]
+    for number in range(6000):
+        site = "东"
+        for standard in ("A-01", "A-02", "A-03"):
+            middle = number == 5000 and standard == "A-02"
+            lines.append(f"J-{number},{'西' if middle else site},{standard},pass")
+    _, report, _ = score_json(write(tmp_path, "\n".join(lines) + "\n"))
+    [warning] = [w for w in report["warnings"] if "disagree" in w]
+    assert warning.startswith("1 inspections have rows that disagree") and "J-5000" in warning
