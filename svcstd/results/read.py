@@ -35,6 +35,7 @@ SNIFF_BYTES = 64 * 1024
 MAX_CSV_BYTES = 16 << 30  # a results file larger than this is a mistake, not a day's work
 MATCH_CHECK_ENTRIES = 1000  # entries read before a file that matches no standard is refused
 NUMERIC_ID = re.compile(r"\d+\.\d+")
+CACHE_SIZE = 1 << 16  # raw cell texts remembered with their meaning, before starting afresh
 
 
 class Registry:
@@ -108,17 +109,30 @@ class _MetaNumbers(dict[Any, int]):
             ):
                 padded[slot] = cleaned(cell)
             values = tuple(padded)
+        if len(self) > CACHE_SIZE:  # raw cells of past rows: a cache, not a record
+            self.clear()
         number = self[cells] = self.registry.meta(values)
         return number
 
 
 class _Cleaned(dict[str, str]):
-    """Cell text → cleaned text, each distinct text cleaned once (sites and names repeat)."""
+    """Cell text → its cleaned text, one shared string object per distinct text.
+
+    Cells read from a file are new string objects on every row; the metadata kept for each
+    inspection refers to these shared ones instead, so a site named on a million rows is stored
+    once. The raw → cleaned table is a cache (cleared when it grows large); the distinct cleaned
+    texts are what stays.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
 
     def __missing__(self, text: str) -> str:
-        if len(self) > 1 << 16:
-            self.clear()  # free text such as notes: keep the table small
-        found = self[text] = clean(text)
+        if len(self) > CACHE_SIZE:
+            self.clear()
+        cleaned = clean(text)
+        found = self[text] = self.texts.setdefault(cleaned, cleaned)
         return found
 
 
