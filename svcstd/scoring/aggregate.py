@@ -194,53 +194,58 @@ class Scorer:
         kept, dropped, duplicates, duplicate_count, conflicting = self._settle(
             scored, key, code, where, standard
         )
-        del where
-        adjust = (
-            np.bincount(code[dropped], minlength=len(readings))
-            if len(dropped)
-            else np.zeros(len(readings), dtype=np.int64)
-        )
-
-        # per inspection sums over the kept results
-        numbers = len(self.registry.inspections)
-        na_pass = self.options.na_as == "pass"
-        k_insp, k_std, k_verdict = inspection[kept], standard[kept], verdict[kept]
-        passed = (k_verdict == PASS) | ((k_verdict == NA) & na_pass)
-        applicable = passed | (k_verdict == FAIL)
-        weights = weight[k_std]
-        weight_applicable = np.bincount(k_insp, weights=weights * applicable, minlength=numbers)
-        weight_passed = np.bincount(k_insp, weights=weights * passed, minlength=numbers)
-        failed = k_verdict == FAIL
-        red = np.bincount(k_insp[failed & critical[k_std]], minlength=numbers) > 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            score = np.where(
-                weight_applicable > 0, 100.0 * weight_passed / weight_applicable, np.nan
-            )
-        score[red] = 0.0
+        del where, scored
+        adjust = np.bincount(code[dropped], minlength=len(readings))
+        del code
 
         # red lines present but blank, unreadable or in conflict, with no result: incomplete
-        conflicted = dropped[~_among(key[dropped], key[kept])] if len(dropped) else dropped
+        numbers = len(self.registry.inspections)
+        kept_keys = key[kept]
+        conflicted = dropped[~_among(key[dropped], kept_keys)] if len(dropped) else dropped
         open_red = np.concatenate(
             [
                 np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE)),
                 conflicted[critical[standard[conflicted]]],
             ]
         )
-        unresolved = open_red[~_among(key[open_red], key[kept])] if len(open_red) else open_red
-        incomplete = np.zeros(numbers, dtype=np.bool_)
-        incomplete[inspection[unresolved]] = True
-        incomplete &= ~red
-        incomplete[0] = False
-        open_standards: dict[int, list[str]] = {}
-        for number, std in zip(
-            inspection[unresolved].tolist(), standard[unresolved].tolist(), strict=True
-        ):
-            if incomplete[number]:
-                open_standards.setdefault(number, []).append(standards[std].id)
-
+        unresolved = open_red[~_among(key[open_red], kept_keys)] if len(open_red) else open_red
+        open_inspections, open_standards_of = inspection[unresolved], standard[unresolved]
         # red lines some inspections did not include at all
         red_keys = np.unique(key[critical[standard]])
         with_red = np.bincount(red_keys % count if count else red_keys, minlength=count)
+        del key, kept_keys, red_keys
+
+        # per inspection sums over the kept results
+        k_insp, k_std, k_verdict = inspection[kept], standard[kept], verdict[kept]
+        del inspection, standard, verdict, kept
+        na_pass = self.options.na_as == "pass"
+        passed = (k_verdict == PASS) | ((k_verdict == NA) & na_pass)
+        failed = k_verdict == FAIL
+        weights = weight[k_std]
+        weight_passed = np.bincount(
+            k_insp, weights=np.where(passed, weights, 0.0), minlength=numbers
+        )
+        weights[~(passed | failed)] = 0.0  # now the weight of each applicable result
+        weight_applicable = np.bincount(k_insp, weights=weights, minlength=numbers)
+        del weights
+        red = np.bincount(k_insp[failed & critical[k_std]], minlength=numbers) > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.where(
+                weight_applicable > 0, 100.0 * weight_passed / weight_applicable, np.nan
+            )
+        score[red] = 0.0
+        incomplete = np.zeros(numbers, dtype=np.bool_)
+        incomplete[open_inspections] = True
+        incomplete &= ~red
+        incomplete[0] = False
+        listed = incomplete[open_inspections]
+        open_standards: dict[int, list[str]] = {}
+        for number, std in zip(
+            open_inspections[listed][: 20 * MAX_KEPT].tolist(),
+            open_standards_of[listed][: 20 * MAX_KEPT].tolist(),
+            strict=True,
+        ):
+            open_standards.setdefault(number, []).append(standards[std].id)
 
         meta = self.first_meta[:numbers].copy()
         meta[meta == NO_META] = self.registry.meta(("",) * len(self.registry.meta_names))
@@ -285,7 +290,8 @@ class Scorer:
     ) -> tuple[npt.NDArray[np.bool_], Ints, list[Duplicate], int, int]:
         """Which entries are kept (one per inspection and standard), the entries dropped, the
         duplicates listed for the report, how many duplicates and conflicting entries."""
-        ordered = np.sort(key[scored])
+        ordered = key[scored]
+        ordered.sort()
         if not (ordered[1:] == ordered[:-1]).any():  # the usual case: nothing to settle
             return scored, np.zeros(0, dtype=np.int64), [], 0, 0
         del ordered
