@@ -39,10 +39,9 @@ from svcstd.results import (
 )
 from svcstd.results.judge import shown
 from svcstd.scoring.build import build_report
-from svcstd.scoring.options import ScoreOptions
+from svcstd.scoring.options import MAX_KEPT, ScoreOptions
 from svcstd.scoring.report import Duplicate, Report
 
-MAX_KEPT = 1000  # rejects and duplicates kept for reports (all go to --rejects)
 NO_META = np.iinfo(np.uint32).max
 Ints = npt.NDArray[np.signedinteger[Any]]  # int32 or int64 columns of the entry log
 
@@ -238,12 +237,11 @@ class Scorer:
         incomplete[open_inspections] = True
         incomplete &= ~red
         incomplete[0] = False
-        listed = incomplete[open_inspections]
+        # the red lines of the inspections the report lists (the first MAX_KEPT)
+        listed = np.isin(open_inspections, np.flatnonzero(incomplete)[:MAX_KEPT])
         open_standards: dict[int, list[str]] = {}
         for number, std in zip(
-            open_inspections[listed][: 20 * MAX_KEPT].tolist(),
-            open_standards_of[listed][: 20 * MAX_KEPT].tolist(),
-            strict=True,
+            open_inspections[listed].tolist(), open_standards_of[listed].tolist(), strict=True
         ):
             open_standards.setdefault(number, []).append(standards[std].id)
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from svcstd.results import BLANK, FAIL, NA, PASS, UNKNOWN, UNREADABLE, parse_date
-from svcstd.scoring.options import ENTRY_DIMENSIONS
+from svcstd.scoring.options import ENTRY_DIMENSIONS, MAX_KEPT
 from svcstd.scoring.report import (
     Accounting,
     Duplicate,
@@ -39,8 +39,6 @@ from svcstd.scoring.stats import needed, status, wilson
 
 if TYPE_CHECKING:
     from svcstd.scoring.aggregate import Scored, Scorer
-
-MAX_LISTED = 1000  # incomplete inspections listed in the report
 
 
 def build_report(
@@ -146,7 +144,7 @@ def build_report(
                 zip(registry.meta_names, registry.metas[int(figures.meta[number])], strict=True)
             ),
         )
-        for number in np.flatnonzero(figures.incomplete)[:MAX_LISTED].tolist()
+        for number in np.flatnonzero(figures.incomplete)[:MAX_KEPT].tolist()
     ]
     gaps = [
         RedLineGap(id=ident, not_inspected=numbers - 1 - present, inspections=numbers - 1)
