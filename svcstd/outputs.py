@@ -1,4 +1,4 @@
-"""Writing output files safely: never over an input, never half a file (HAZARDS.md).
+"""Writing output files safely: never over an input, never half a file (docs/design.md, "Hazards").
 
 Every document, report and rejects file goes through `AtomicFile`: it writes to a temporary
 file beside the target and renames it into place, so a crash leaves the old file or none.

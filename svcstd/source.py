@@ -1,6 +1,6 @@
 """Read a standard file strictly, once, and keep its node tree so any key path maps to line:column.
 
-PyYAML is permissive in ways that hurt here (HAZARDS.md): it keeps the last of duplicate keys,
+PyYAML is permissive in ways that hurt here (docs/design.md, "Hazards"): it keeps the last of duplicate keys,
 turns `no` into False and `1:30` into 90, builds objects from tags and expands alias bombs.
 This module composes the node tree with the C parser where available and constructs plain
 Python data itself: mappings, lists, strings, None, True and False. Numbers stay text until
@@ -10,12 +10,9 @@ the model asks for a number, so `1.10`, `010` and `2.1` keep the exact digits th
 from __future__ import annotations
 
 import bisect
-import gc
 import os
 import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
+from svcstd import collector
 from svcstd.errors import SourceError
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -229,7 +227,7 @@ def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
     _precheck(text, file)
     if text.count("[") + text.count("{") > MAX_OPENERS:
         _run_parser(text, file, lambda loader: _check_depth(loader, text, file))
-    with _collector_paused():
+    with collector.paused():
         root = _run_parser(text, file, lambda loader: loader.get_single_node())
         if root is None:
             message = "the file is empty; a standard file starts with `svcstd: 1`"
@@ -239,19 +237,6 @@ def parse(text: str, file: str = "<string>", encoding: str = "utf-8") -> Source:
     return Source(
         text=text, file=file, root=root, data=data, encoding=encoding, odd_breaks=odd_breaks
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A file makes thousands of small objects and no cycles worth collecting mid-parse;
-    Python's cycle collector, run meanwhile, cost a fifth of the time of `svcstd validate`."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _run_parser(text: str, file: str, action: Any) -> Any:

@@ -1,6 +1,6 @@
 """Scores equal an independent computation on random result files, however they are cut.
 
-The reference below reads the CSV with the csv module and applies SPEC §4 with plain dicts and
+The reference below reads the CSV with the csv module and applies the scoring definitions (docs/design.md) with plain dicts and
 fractions: one result per inspection and standard (identical copies once, disagreeing copies
 rejected), a failed red line scores 0, an open red line (blank or unreadable, no result)
 leaves the inspection out, N/A is not applicable. The reader runs with chunks of a few rows,

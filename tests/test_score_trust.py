@@ -135,3 +135,40 @@ def test_the_demo_sample_scores_with_every_entry_accounted_for(tmp_path):
     code, report, _ = score_json(sample, standard=HOME_VISIT)
     assert code == 0 and report["summary"]["accounting"]["balanced"]
     assert report["summary"]["rejected"] == 0
+
+
+def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_reading(tmp_path):
+    import zipfile
+
+    base, bomb = tmp_path / "base.xlsx", tmp_path / "bomb.xlsx"
+    book = Workbook()
+    book.active.append(["inspection", "standard", "result"])
+    book.save(base)
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>J</t></is></c></row>' * 100_000
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(item, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with out.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(head)
+                for _ in range(20):  # 118 MiB of XML in about 400 KiB
+                    sheet.write(row)
+                sheet.write(b"</sheetData>" + tail)
+    ran = svcstd("score", bomb, "--standard", MINI)
+    assert ran.returncode == 2 and "unpacks to 118 MiB" in ran.stderr
+
+
+def test_a_middle_row_naming_another_site_is_noticed_anywhere_in_the_file(tmp_path):
+    # the first and last rows of the inspection agree; only its middle row does not
+    lines = [HEADER.strip()]
+    for number in range(6000):
+        site = "东"
+        for standard in ("A-01", "A-02", "A-03"):
+            middle = number == 5000 and standard == "A-02"
+            lines.append(f"J-{number},{'西' if middle else site},{standard},pass")
+    _, report, _ = score_json(write(tmp_path, "\n".join(lines) + "\n"))
+    [warning] = [w for w in report["warnings"] if "disagree" in w]
+    assert warning.startswith("1 inspections have rows that disagree") and "J-5000" in warning

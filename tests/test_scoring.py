@@ -1,4 +1,4 @@
-"""Scoring: every figure recomputed here independently, from the definitions in SPEC §4.
+"""Scoring: every figure recomputed here independently, from the definitions in docs/design.md.
 
 Wilson bounds come from the textbook formula with z from `statistics.NormalDist`, scores from
 Σ weight·pass / Σ weight written out by hand, and a randomised check recomputes a whole report

@@ -102,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
             "排名只比较检查次数不少于 {min} 次的组。"
         ),
         "of": "共",
+        "incomplete": "次红线结果缺失，不计入平均",
         "na_as_pass": "不适用按合格计",
         "mean": "平均",
     },
@@ -187,6 +188,7 @@ LABELS: dict[str, dict[str, str]] = {
             "are needed to tell). Only groups with at least {min} inspections are ranked."
         ),
         "of": "of",
+        "incomplete": "incomplete (a red-line result missing), left out of the mean",
         "na_as_pass": "N/A counted as pass",
         "mean": "mean",
     },
@@ -314,6 +316,7 @@ def as_csv(report: dict[str, Any]) -> str:
             "rejected",
             "inspections",
             "scored_inspections",
+            "incomplete_inspections",
             "score",
             "critical_failures",
             "na_as",

@@ -17,8 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
-from operator import itemgetter
+from itertools import chain, compress, groupby, islice, repeat
+from operator import itemgetter, ne, sub
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -35,6 +35,7 @@ SNIFF_BYTES = 64 * 1024
 MAX_CSV_BYTES = 16 << 30  # a results file larger than this is a mistake, not a day's work
 MATCH_CHECK_ENTRIES = 1000  # entries read before a file that matches no standard is refused
 NUMERIC_ID = re.compile(r"\d+\.\d+")
+CACHE_SIZE = 1 << 16  # raw cell texts remembered with their meaning, before starting afresh
 
 
 class Registry:
@@ -49,6 +50,7 @@ class Registry:
         self.inspections: list[str] = [""]
         self.ids = _IdNumbers(self)
         self.metas: list[tuple[str, ...]] = []
+        self.cleaned = _Cleaned()
         self._meta_numbers: dict[tuple[str, ...], int] = {}
 
     def inspection(self, text: str) -> int:
@@ -94,13 +96,44 @@ class _MetaNumbers(dict[Any, int]):
         self.registry = registry
         self.slots = [position for position, column in enumerate(present) if column is not None]
         self.width = len(present)
+        self.every = len(self.slots) == self.width > 1  # cells come as the whole tuple
 
     def __missing__(self, cells: Any) -> int:
-        values = [""] * self.width
-        for slot, cell in zip(self.slots, (cells,) if len(self.slots) == 1 else cells, strict=True):
-            values[slot] = clean(cell)
-        number = self[cells] = self.registry.meta(tuple(values))
+        cleaned = self.registry.cleaned.__getitem__
+        if self.every:
+            values = tuple(map(cleaned, cells))
+        else:
+            padded = [""] * self.width
+            for slot, cell in zip(
+                self.slots, (cells,) if len(self.slots) == 1 else cells, strict=True
+            ):
+                padded[slot] = cleaned(cell)
+            values = tuple(padded)
+        if len(self) > CACHE_SIZE:  # raw cells of past rows: a cache, not a record
+            self.clear()
+        number = self[cells] = self.registry.meta(values)
         return number
+
+
+class _Cleaned(dict[str, str]):
+    """Cell text → its cleaned text, one shared string object per distinct text.
+
+    Cells read from a file are new string objects on every row; the metadata kept for each
+    inspection refers to these shared ones instead, so a site named on a million rows is stored
+    once. The raw → cleaned table is a cache (cleared when it grows large); the distinct cleaned
+    texts are what stays.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+
+    def __missing__(self, text: str) -> str:
+        if len(self) > CACHE_SIZE:
+            self.clear()
+        cleaned = clean(text)
+        found = self[text] = self.texts.setdefault(cleaned, cleaned)
+        return found
 
 
 @dataclass
@@ -184,6 +217,8 @@ class _FileReader:
         self.options = options
         self.info = SourceInfo(file=display)
         self.block: _Block | None = None
+        # the last run of rows read, while no row without an id has needed it (see _block_above)
+        self.tail: tuple[list[list[str]], int, int] | None = None
         self.unknown: Counter[str] = Counter()
         self.matched = 0
         self.merged: list[tuple[int, int, int, int]] = []
@@ -209,7 +244,7 @@ class _FileReader:
         if rest:
             yield self._chunk(rest[0][0], [row for _, row in rest])
         else:
-            yield Batch(self.info, self.index, [], [], [], [], [])  # a header and nothing else
+            yield Batch(self.info, self.index, [], [], [], [], [], [])  # a header and nothing else
         for first, rows in chunks:
             yield self._chunk(first, rows)
             self._check_matches(final=False)
@@ -291,6 +326,11 @@ class _FileReader:
             itemgetter(*present) if present else None
         )
         self.no_meta = self.registry.meta(("",) * len(layout.meta))
+        # the cells whose change starts a new run of rows (see _runs), as one tuple per row
+        run_columns = [column for column in (layout.inspection, *present) if column is not None]
+        self.run_cells: Callable[[list[str]], Any] = (
+            itemgetter(*run_columns) if run_columns else lambda row: ""
+        )
         wanted = {layout.inspection, *present}
         self.merged = [m for m in self.merged if m[0] > self.info.header_row and m[1] > m[0]]
         self.merged = [
@@ -382,25 +422,48 @@ class _FileReader:
                 map(self.result_of, rows),
             )
         )
-        metas = self._metas(rows)
+        starts, lengths = self._runs(rows)
+        firsts = list(map(rows.__getitem__, starts))
+        run_metas = self._metas(firsts)
         if layout.inspection is None:
-            inspections = list(map(self._derived_id, metas))
+            run_ids = list(map(self._derived_id, run_metas))
         else:
             before = len(self.registry.inspections)
-            inspections = list(
-                map(self.registry.ids.__getitem__, map(itemgetter(layout.inspection), rows))
+            run_ids = list(
+                map(self.registry.ids.__getitem__, map(itemgetter(layout.inspection), firsts))
             )
             if self.info.format == "xlsx" and len(self.registry.inspections) > before:
                 self._warn_numeric_ids(before)
-        if 0 in inspections:
+        if 0 in run_ids:  # rows without an id: what they belong to depends on the rows above
+            inspections = list(chain.from_iterable(map(repeat, run_ids, lengths)))
+            metas = list(chain.from_iterable(map(repeat, run_metas, lengths)))
             keep = self._fill_down(numbers, rows, inspections, codes, metas, rejects)
             numbers, inspections, codes, metas = (
                 [item for item, wanted in zip(column, keep, strict=True) if wanted]
                 for column in (numbers, inspections, codes, metas)
             )
-        elif inspections:
-            self._carry_block(rows, inspections, metas)
-        return Batch(self.info, self.index, inspections, codes, metas, list(numbers), rejects)
+            run_ids, run_metas, lengths = _runs_of(inspections, metas)
+        elif run_ids:
+            last = rows[starts[-1] :]
+            if starts[-1] == 0 and self.tail and self.tail[1:] == (run_ids[-1], run_metas[-1]):
+                last = self.tail[0] + last  # one inspection over several chunks
+            self.tail = (last, run_ids[-1], run_metas[-1])
+        return Batch(
+            self.info, self.index, codes, list(numbers), run_ids, run_metas, lengths, rejects
+        )
+
+    def _runs(self, rows: list[list[str]]) -> tuple[list[int], list[int]]:
+        """Where runs of rows with the same id and metadata cells start, and how long they are.
+
+        Every row is compared with the one above, cell by cell, so consecutive rows of one
+        inspection are numbered once, and a row that differs in any of these cells starts a
+        run of its own (rows scattered over the file: a run per row).
+        """
+        cells = list(map(self.run_cells, rows))
+        changed = map(ne, islice(cells, 1, None), cells)
+        starts = [0, *compress(range(1, len(rows)), changed)] if rows else []
+        lengths = list(map(sub, [*starts[1:], len(rows)], starts))
+        return starts, lengths
 
     def _wide(self, numbers: Sequence[int], rows: list[list[str]], rejects: list[Reject]) -> Batch:
         layout = self.layout
@@ -416,15 +479,12 @@ class _FileReader:
             for position, number in enumerate(numbers):
                 if not ids[position]:
                     ids[position] = self.registry.inspection(f"{self.info.file}#{number}")
-        codes = list(
-            chain.from_iterable(
-                list(map(table.__getitem__, map(cell, rows))) for cell, table in self.columns
-            )
-        )
+        columns = [list(map(table.__getitem__, map(cell, rows))) for cell, table in self.columns]
+        codes = list(chain.from_iterable(zip(*columns, strict=True)))  # row by row
         width = len(self.columns)
-        return Batch(
-            self.info, self.index, ids * width, codes, metas * width, list(numbers) * width, rejects
-        )
+        entry_rows = list(chain.from_iterable(map(repeat, numbers, repeat(width, len(numbers)))))
+        lengths = [width] * len(numbers)
+        return Batch(self.info, self.index, codes, entry_rows, ids, metas, lengths, rejects)
 
     # -- rows without an inspection id
 
@@ -444,6 +504,22 @@ class _FileReader:
             )
         return number
 
+    def _block_above(self) -> _Block | None:
+        """The block that rows without an id may continue: the last one seen."""
+        if self.tail is not None:
+            rows, inspection, meta = self.tail
+            standards = {clean(self.standard_of(row)).casefold() for row in rows}
+            if (
+                self.block is not None
+                and self.block.inspection == inspection
+                and self.block.meta == meta
+            ):
+                self.block.standards |= standards
+            else:
+                self.block = _Block(inspection, meta, standards)
+            self.tail = None
+        return self.block
+
     def _fill_down(
         self,
         numbers: Sequence[int],
@@ -457,7 +533,7 @@ class _FileReader:
         (its standards do not repeat, its date/site/staff/inspector agree); a blank row of a
         template belongs to no inspection; any other row is rejected. Returns which to keep."""
         keep = [True] * len(rows)
-        block = self.block
+        block = self._block_above()
         readings = self.catalog.readings
         metas_of = self.registry.metas
         for position, row in enumerate(rows):
@@ -491,20 +567,8 @@ class _FileReader:
                         kind="missing_id",
                     )
                 )
-        self.block = block
+        self.block, self.tail = block, None
         return keep
-
-    def _carry_block(self, rows: list[list[str]], inspections: list[int], metas: list[int]) -> None:
-        """Keep the inspection of the chunk's last rows, for ids filled down in the next chunk."""
-        last = inspections[-1]
-        start = len(inspections) - 1
-        while start > 0 and inspections[start - 1] == last:
-            start -= 1
-        standards = {clean(self.standard_of(row)).casefold() for row in rows[start:]}
-        if start == 0 and self.block is not None and self.block.inspection == last:
-            self.block.standards |= standards
-        else:
-            self.block = _Block(last, metas[start], standards)
 
     # -- checks
 
@@ -562,6 +626,14 @@ class _FileReader:
                     row = rows[number - first]
                     if column < len(row) and not row[column].strip():
                         row[column] = value
+
+
+def _runs_of(inspections: list[int], metas: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """Runs of equal (inspection, metadata) in per-entry lists: inspections, metas, lengths."""
+    runs = [
+        (key, sum(1 for _ in group)) for key, group in groupby(zip(inspections, metas, strict=True))
+    ]
+    return [key[0] for key, _ in runs], [key[1] for key, _ in runs], [length for _, length in runs]
 
 
 def _agrees(row: tuple[str, ...], block: tuple[str, ...]) -> bool:

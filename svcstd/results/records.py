@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from svcstd.results.catalog import StandardInfo
 
@@ -80,17 +81,29 @@ class Layout:
 
 @dataclass
 class Batch:
-    """Entries read from a chunk of rows, as parallel lists (one item per entry).
+    """Entries read from a chunk of rows: one code and one row number per entry, and the runs
+    the entries come in — consecutive entries of one inspection with the same metadata.
 
-    `inspections` and `metas` are numbers given by the reader's `Registry` (0: no inspection, a
-    blank row of a template); `codes` index `Catalog.readings`; `rows` are row numbers in the
-    file. Rows rejected outright, and entries that cannot be used, are in `rejects`.
+    Inspections and metadata are numbers given by the reader's `Registry` (inspection 0: none,
+    a blank row of a template); codes index `Catalog.readings`. Rows rejected outright, and
+    entries that cannot be used, are in `rejects`.
     """
 
     source: SourceInfo
     file_index: int
-    inspections: list[int]
     codes: list[int]
-    metas: list[int]
     rows: list[int]
+    run_inspections: list[int]
+    run_metas: list[int]
+    run_lengths: list[int]
     rejects: list[Reject]
+
+    @property
+    def inspections(self) -> list[int]:
+        """The inspection of each entry (for tests and rejects; the scorer uses the runs)."""
+        return list(chain.from_iterable(map(repeat, self.run_inspections, self.run_lengths)))
+
+    @property
+    def metas(self) -> list[int]:
+        """The metadata number of each entry."""
+        return list(chain.from_iterable(map(repeat, self.run_metas, self.run_lengths)))

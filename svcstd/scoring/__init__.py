@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from svcstd import collector
 from svcstd.results import Catalog, ReadOptions, Registry, Reject, SourceInfo, read_results
 from svcstd.scoring.aggregate import Scorer
 from svcstd.scoring.options import MIN_INSPECTIONS, ScoreOptions, parse_by, read_options_for
@@ -31,11 +32,12 @@ def score_files(
     read_options = read_options or ReadOptions()
     registry = Registry(read_options.meta_names)
     scorer = Scorer(catalog, registry, options, on_reject)
-    for batch in read_results(paths, catalog, registry, read_options, displays):
-        scorer.add(batch)
-        if on_progress is not None:
-            on_progress(batch.file_index, batch.source)
-    return scorer.finish()
+    with collector.paused():
+        for batch in read_results(paths, catalog, registry, read_options, displays):
+            scorer.add(batch)
+            if on_progress is not None:
+                on_progress(batch.file_index, batch.source)
+        return scorer.finish()
 
 
 __all__ = [

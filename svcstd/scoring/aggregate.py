@@ -1,6 +1,6 @@
 """Judged entries → inspection scores, compliance per standard, groups: the scoring core.
 
-The definitions (SPEC §4, docs/design.md):
+The definitions (docs/design.md, "Scoring"):
 - an inspection's score is 100 × Σ weight·pass / Σ weight over its applicable standards; a
   failed red line (a critical standard) fails it: score 0, flagged;
 - an inspection whose red line is present but blank or unreadable is *incomplete*: listed and
@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -38,12 +39,11 @@ from svcstd.results import (
 )
 from svcstd.results.judge import shown
 from svcstd.scoring.build import build_report
-from svcstd.scoring.options import ScoreOptions
+from svcstd.scoring.options import MAX_KEPT, ScoreOptions
 from svcstd.scoring.report import Duplicate, Report
 
-MAX_KEPT = 1000  # rejects and duplicates kept for reports (all go to --rejects)
 NO_META = np.iinfo(np.uint32).max
-Ints = npt.NDArray[np.int64]
+Ints = npt.NDArray[np.signedinteger[Any]]  # int32 or int64 columns of the entry log
 
 
 @dataclass
@@ -100,12 +100,14 @@ class Scorer:
             return
         self._grow()
         codes = np.array(batch.codes, dtype=np.int64)
-        inspections = np.array(batch.inspections, dtype=np.int64)
+        lengths = np.array(batch.run_lengths, dtype=np.int64)
+        runs = np.array(batch.run_inspections, dtype=np.int64)
+        inspections = np.repeat(runs, lengths)
         self.counts += np.bincount(codes, minlength=len(self.counts))
-        self._note_meta(inspections, np.array(batch.metas, dtype=np.uint32), batch)
+        self._note_meta(runs, np.array(batch.run_metas, dtype=np.uint32), lengths, batch)
         keep = self._keep[codes] & (inspections > 0)
         rows = np.array(batch.rows, dtype=np.int64)[keep] | (batch.file_index << 32)
-        self.log.append((inspections[keep], codes[keep], rows))
+        self.log.append((inspections[keep].astype(np.int32), codes[keep].astype(np.int32), rows))
 
     def _grow(self) -> None:
         """Extend the per-code and per-inspection tables to what the reader has seen since."""
@@ -132,26 +134,27 @@ class Scorer:
             grown[: len(self.first_meta)] = self.first_meta
             self.first_meta = grown
 
-    def _note_meta(self, inspections: Ints, metas: npt.NDArray[np.uint32], batch: Batch) -> None:
+    def _note_meta(
+        self, runs: Ints, metas: npt.NDArray[np.uint32], lengths: Ints, batch: Batch
+    ) -> None:
         """Each inspection's metadata from its first row; later rows fill its blanks, and
         rows that disagree on a filled-in value are counted (the first value is kept)."""
-        present = inspections > 0
-        inspections, metas = inspections[present], metas[present]
+        first_rows = np.cumsum(lengths) - lengths  # entry position where each run starts
+        present = runs > 0
+        runs, metas, first_rows = runs[present], metas[present], first_rows[present]
         first = self.first_meta
-        new = first[inspections] == NO_META
+        new = first[runs] == NO_META
         if new.any():
-            numbers, where = np.unique(inspections[new], return_index=True)
+            numbers, where = np.unique(runs[new], return_index=True)
             first[numbers] = metas[new][where]
-        differ = first[inspections] != metas
-        if not differ.any():
-            return
+        differ = np.flatnonzero(first[runs] != metas)
         values = self.registry.metas
-        pairs = set(zip(inspections[differ].tolist(), metas[differ].tolist(), strict=True))
-        for inspection, meta in sorted(pairs):
+        for position in differ.tolist():
+            inspection, meta = int(runs[position]), int(metas[position])
             old, new_values = values[int(first[inspection])], values[meta]
             if any(a and b and a != b for a, b in zip(old, new_values, strict=True)):
                 if not self.inconsistent_example:
-                    row = batch.rows[batch.inspections.index(inspection)]
+                    row = batch.rows[int(first_rows[position])]
                     name = self.registry.inspections[inspection]
                     self.inconsistent_example = f"{batch.source.file}, row {row}: inspection {name}"
                 self.inconsistent.add(inspection)
@@ -173,71 +176,74 @@ class Scorer:
         catalog = self.catalog
         readings = catalog.readings
         standards = catalog.standards
-        std_of = np.array([reading.standard for reading in readings], dtype=np.int64)
-        verdict_of = np.array([reading.verdict for reading in readings], dtype=np.int64)
+        std_of = np.array([reading.standard for reading in readings], dtype=np.int32)
+        verdict_of = np.array([reading.verdict for reading in readings], dtype=np.int8)
         weight = np.array([info.weight for info in standards], dtype=np.float64)
         critical = np.array([info.critical for info in standards], dtype=np.bool_)
         count = len(standards)
 
-        empty = np.zeros(0, dtype=np.int64)
-        inspection, code, where = (
-            np.concatenate([part[column] for part in self.log]) if self.log else empty
-            for column in range(3)
-        )
+        # the log as three columns, 16 bytes an entry; every array below is freed when done
+        inspection, code, where = (self._column(column) for column in range(3))
+        self.log = []
         standard, verdict = std_of[code], verdict_of[code]
-        key = inspection * count + standard
+        key = inspection.astype(np.int64) * count + standard
 
         # one result per inspection and standard: identical copies count once, others are rejected
-        scored = np.flatnonzero((verdict == PASS) | (verdict == FAIL) | (verdict == NA))
+        scored = (verdict == PASS) | (verdict == FAIL) | (verdict == NA)
         kept, dropped, duplicates, duplicate_count, conflicting = self._settle(
             scored, key, code, where, standard
         )
-        adjust = (
-            np.bincount(code[dropped], minlength=len(readings))
-            if len(dropped)
-            else np.zeros(len(readings), dtype=np.int64)
-        )
-
-        # per inspection sums over the kept results
-        numbers = len(self.registry.inspections)
-        na_pass = self.options.na_as == "pass"
-        k_insp, k_std, k_verdict = inspection[kept], standard[kept], verdict[kept]
-        passed = (k_verdict == PASS) | ((k_verdict == NA) & na_pass)
-        applicable = passed | (k_verdict == FAIL)
-        weights = weight[k_std]
-        weight_applicable = np.bincount(k_insp, weights=weights * applicable, minlength=numbers)
-        weight_passed = np.bincount(k_insp, weights=weights * passed, minlength=numbers)
-        failed = k_verdict == FAIL
-        red = np.bincount(k_insp[failed & critical[k_std]], minlength=numbers) > 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            score = np.where(
-                weight_applicable > 0, 100.0 * weight_passed / weight_applicable, np.nan
-            )
-        score[red] = 0.0
+        del where, scored
+        adjust = np.bincount(code[dropped], minlength=len(readings))
+        del code
 
         # red lines present but blank, unreadable or in conflict, with no result: incomplete
-        conflicted = dropped[np.isin(key[dropped], key[kept], invert=True)]
+        numbers = len(self.registry.inspections)
+        kept_keys = key[kept]
+        conflicted = dropped[~_among(key[dropped], kept_keys)] if len(dropped) else dropped
         open_red = np.concatenate(
             [
                 np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE)),
                 conflicted[critical[standard[conflicted]]],
             ]
         )
-        unresolved = open_red[~np.isin(key[open_red], key[kept])]
-        incomplete = np.zeros(numbers, dtype=np.bool_)
-        incomplete[inspection[unresolved]] = True
-        incomplete &= ~red
-        incomplete[0] = False
-        open_standards: dict[int, list[str]] = {}
-        for number, std in zip(
-            inspection[unresolved].tolist(), standard[unresolved].tolist(), strict=True
-        ):
-            if incomplete[number]:
-                open_standards.setdefault(number, []).append(standards[std].id)
-
+        unresolved = open_red[~_among(key[open_red], kept_keys)] if len(open_red) else open_red
+        open_inspections, open_standards_of = inspection[unresolved], standard[unresolved]
         # red lines some inspections did not include at all
         red_keys = np.unique(key[critical[standard]])
         with_red = np.bincount(red_keys % count if count else red_keys, minlength=count)
+        del key, kept_keys, red_keys
+
+        # per inspection sums over the kept results
+        k_insp, k_std, k_verdict = inspection[kept], standard[kept], verdict[kept]
+        del inspection, standard, verdict, kept
+        na_pass = self.options.na_as == "pass"
+        passed = (k_verdict == PASS) | ((k_verdict == NA) & na_pass)
+        failed = k_verdict == FAIL
+        weights = weight[k_std]
+        weight_passed = np.bincount(
+            k_insp, weights=np.where(passed, weights, 0.0), minlength=numbers
+        )
+        weights[~(passed | failed)] = 0.0  # now the weight of each applicable result
+        weight_applicable = np.bincount(k_insp, weights=weights, minlength=numbers)
+        del weights
+        red = np.bincount(k_insp[failed & critical[k_std]], minlength=numbers) > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.where(
+                weight_applicable > 0, 100.0 * weight_passed / weight_applicable, np.nan
+            )
+        score[red] = 0.0
+        incomplete = np.zeros(numbers, dtype=np.bool_)
+        incomplete[open_inspections] = True
+        incomplete &= ~red
+        incomplete[0] = False
+        # the red lines of the inspections the report lists (the first MAX_KEPT)
+        listed = np.isin(open_inspections, np.flatnonzero(incomplete)[:MAX_KEPT])
+        open_standards: dict[int, list[str]] = {}
+        for number, std in zip(
+            open_inspections[listed].tolist(), open_standards_of[listed].tolist(), strict=True
+        ):
+            open_standards.setdefault(number, []).append(standards[std].id)
 
         meta = self.first_meta[:numbers].copy()
         meta[meta == NO_META] = self.registry.meta(("",) * len(self.registry.meta_names))
@@ -270,16 +276,27 @@ class Scorer:
             },
         )
 
+    def _column(self, column: int) -> Ints:
+        """One column of the entry log, in one array."""
+        if not self.log:
+            return np.zeros(0, dtype=np.int64)
+        joined: Ints = np.concatenate([part[column] for part in self.log])
+        return joined
+
     def _settle(
-        self, scored: Ints, key: Ints, code: Ints, where: Ints, standard: Ints
-    ) -> tuple[Ints, Ints, list[Duplicate], int, int]:
-        """Entries kept (one per inspection and standard), entries dropped, the duplicates
-        listed for the report, how many duplicates and how many conflicting entries."""
-        order = scored[np.argsort(key[scored], kind="stable")]  # file order within a key
+        self, scored: npt.NDArray[np.bool_], key: Ints, code: Ints, where: Ints, standard: Ints
+    ) -> tuple[npt.NDArray[np.bool_], Ints, list[Duplicate], int, int]:
+        """Which entries are kept (one per inspection and standard), the entries dropped, the
+        duplicates listed for the report, how many duplicates and conflicting entries."""
+        ordered = key[scored]
+        ordered.sort()
+        if not (ordered[1:] == ordered[:-1]).any():  # the usual case: nothing to settle
+            return scored, np.zeros(0, dtype=np.int64), [], 0, 0
+        del ordered
+        positions = np.flatnonzero(scored)
+        order = positions[np.argsort(key[positions], kind="stable")]  # file order within a key
         sorted_keys = key[order]
         repeat = sorted_keys[1:] == sorted_keys[:-1]
-        if not repeat.any():
-            return scored, np.zeros(0, dtype=np.int64), [], 0, 0
         group = np.concatenate([[0], np.cumsum(~repeat)])
         differs = repeat & (code[order][1:] != code[order][:-1])
         conflict = np.isin(group, np.unique(group[1:][differs]))
@@ -308,7 +325,8 @@ class Scorer:
             entries = [int(order[position]) for position in conflicting[start : start + members]]
             self._reject_conflict(entries, key, code, where, standard)
         dropped = order[conflict | later_copy]
-        kept = order[~(conflict | later_copy)]
+        kept = scored.copy()
+        kept[dropped] = False
         return kept, dropped, duplicates, int(later_copy.sum()), int(conflict.sum())
 
     def _reject_conflict(
@@ -338,6 +356,16 @@ class Scorer:
     def _file(self, file_index: int) -> str:
         source = self.sources.get(file_index)
         return source.file if source else str(file_index)
+
+
+def _among(values: Ints, pool: Ints) -> npt.NDArray[np.bool_]:
+    """Which `values` (few) are in `pool` (many): the few sorted, each of the pool looked up
+    among them, so the pool is never sorted."""
+    few = np.unique(values)
+    found = np.zeros(len(few), dtype=np.bool_)
+    places = np.minimum(np.searchsorted(few, pool), len(few) - 1)
+    found[places[few[places] == pool]] = True
+    return found[np.searchsorted(few, values)]
 
 
 def _runs(values: list[int]) -> list[tuple[int, int]]:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from svcstd.results import BLANK, FAIL, NA, PASS, UNKNOWN, UNREADABLE, parse_date
-from svcstd.scoring.options import ENTRY_DIMENSIONS
+from svcstd.scoring.options import ENTRY_DIMENSIONS, MAX_KEPT
 from svcstd.scoring.report import (
     Accounting,
     Duplicate,
@@ -38,8 +39,6 @@ from svcstd.scoring.stats import needed, status, wilson
 
 if TYPE_CHECKING:
     from svcstd.scoring.aggregate import Scored, Scorer
-
-MAX_LISTED = 1000  # incomplete inspections listed in the report
 
 
 def build_report(
@@ -145,7 +144,7 @@ def build_report(
                 zip(registry.meta_names, registry.metas[int(figures.meta[number])], strict=True)
             ),
         )
-        for number in np.flatnonzero(figures.incomplete)[:MAX_LISTED].tolist()
+        for number in np.flatnonzero(figures.incomplete)[:MAX_KEPT].tolist()
     ]
     gaps = [
         RedLineGap(id=ident, not_inspected=numbers - 1 - present, inspections=numbers - 1)
@@ -265,61 +264,68 @@ def _rollup(rows: list[StandardResult], key: str, catalog: Any) -> list[Rollup]:
 
 
 class _Periods:
-    """Month (2025-03) and ISO week (2025-W09) of a date text, parsed once per distinct text."""
+    """Group keys of inspections' metadata: the columns `--by` names, or the month (2025-03)
+    or ISO week (2025-W09) of the date, each date parsed once."""
 
     def __init__(self, meta_names: tuple[str, ...]) -> None:
-        self.date_slot = meta_names.index("date") if "date" in meta_names else None
         self.slots = {name: position for position, name in enumerate(meta_names)}
-        self.cache: dict[str, tuple[str, str]] = {}
-
-    def of(self, text: str) -> tuple[str, str]:
-        found = self.cache.get(text)
-        if found is None:
-            date = parse_date(text) if text else None
-            found = (date.strftime("%Y-%m"), _week(date)) if date else ("", "")
-            self.cache[text] = found
-        return found
-
-    def key(self, values: tuple[str, ...], by: tuple[str, ...]) -> tuple[str, ...]:
-        """The group key of an inspection's metadata (stage and factor parts left blank)."""
-        date = values[self.date_slot] if self.date_slot is not None else ""
-        parts = []
-        for name in by:
-            if name == "month":
-                parts.append(self.of(date)[0])
-            elif name == "week":
-                parts.append(self.of(date)[1])
-            elif name in self.slots:
-                parts.append(values[self.slots[name]])
-            else:
-                parts.append("")
-        return tuple(parts)
+        self.months = _Derived(lambda date: date.strftime("%Y-%m"))
+        self.weeks = _Derived(_week)
 
     def keys(
         self, metas: list[tuple[str, ...]], by: tuple[str, ...], of: npt.NDArray[np.uint32]
     ) -> tuple[list[tuple[str, ...]], npt.NDArray[np.int64]]:
-        """The distinct keys of inspections' metadata, and each inspection's key number."""
+        """The distinct keys of inspections' metadata, and each inspection's key number
+        (stage and factor parts are left blank, to be filled per entry)."""
         distinct, inverse = np.unique(of, return_inverse=True)
-        keys: dict[tuple[str, ...], int] = {}
-        number_of = np.array(
-            [
-                keys.setdefault(self.key(metas[int(meta)], by), len(keys))
-                for meta in distinct.tolist()
-            ],
-            dtype=np.int64,
-        )
-        return list(keys), number_of[inverse.reshape(-1)]
+        values = [metas[meta] for meta in distinct.tolist()]
+        columns: list[list[str]] = []
+        for name in by:
+            if name in ("month", "week") and "date" in self.slots:
+                dates = map(itemgetter(self.slots["date"]), values)
+                table = self.months if name == "month" else self.weeks
+                columns.append(list(map(table.__getitem__, dates)))
+            elif name in self.slots:
+                columns.append(list(map(itemgetter(self.slots[name]), values)))
+            else:
+                columns.append([""] * len(values))
+        numbering = _Numbering()
+        keyed = zip(*columns, strict=True) if columns else iter([()] * len(values))
+        number_of = np.fromiter(map(numbering.__getitem__, keyed), np.int64, len(values))
+        return list(numbering), number_of[inverse.reshape(-1)]
 
     def undated(self, metas: list[tuple[str, ...]], of: npt.NDArray[np.uint32]) -> int:
         """Inspections with a date that cannot be read."""
-        if self.date_slot is None:
+        if "date" not in self.slots:
             return 0
+        slot = self.slots["date"]
         distinct, counts = np.unique(of, return_counts=True)
         return sum(
-            int(count)
+            count
             for meta, count in zip(distinct.tolist(), counts.tolist(), strict=True)
-            if metas[meta][self.date_slot] and not self.of(metas[meta][self.date_slot])[0]
+            if metas[meta][slot] and not self.months[metas[meta][slot]]
         )
+
+
+class _Derived(dict[str, str]):
+    """Date text → a period of it ("" when the text is no date), computed once per text."""
+
+    def __init__(self, period: Callable[[dt.date], str]) -> None:
+        super().__init__()
+        self.period = period
+
+    def __missing__(self, text: str) -> str:
+        date = parse_date(text) if text else None
+        found = self[text] = self.period(date) if date else ""
+        return found
+
+
+class _Numbering(dict[tuple[str, ...], int]):
+    """Keys numbered in the order first seen."""
+
+    def __missing__(self, key: tuple[str, ...]) -> int:
+        number = self[key] = len(self)
+        return number
 
 
 def _week(date: dt.date) -> str:
@@ -445,22 +451,17 @@ def _part_groups(
     pair_inspection = pairs // len(parts)
     incomplete = figures.incomplete[pair_inspection]
     valid = ~np.isnan(score) & ~incomplete
-    keys: dict[tuple[str, ...], int] = {}
-    cache: dict[tuple[int, int], int] = {}
-    numbers = []
-    for meta, part in zip(
-        figures.meta[pair_inspection].tolist(), (pairs % len(parts)).tolist(), strict=True
-    ):
-        found = cache.get((meta, part))
-        if found is None:
-            key = list(periods.key(registry.metas[meta], by))
-            for name, value in zip(split, parts[part], strict=True):
-                key[by.index(name)] = value
-            found = cache[meta, part] = keys.setdefault(tuple(key), len(keys))
-        numbers.append(found)
+    base_keys, base = periods.keys(registry.metas, by, figures.meta[pair_inspection])
+    groups, number = np.unique(base * len(parts) + pairs % len(parts), return_inverse=True)
+    keys = []
+    for group in groups.tolist():
+        key = list(base_keys[group // len(parts)])
+        for name, value in zip(split, parts[group % len(parts)], strict=True):
+            key[by.index(name)] = value
+        keys.append(tuple(key))
     return _sum_figures(
-        list(keys),
-        np.array(numbers, dtype=np.int64),
+        keys,
+        number.reshape(-1),
         score,
         valid,
         incomplete,

@@ -9,6 +9,9 @@ from svcstd.errors import SvcstdError
 from svcstd.results import ReadOptions
 
 MIN_INSPECTIONS = 5  # a group with fewer scored inspections is shown but not ranked
+MAX_KEPT = (
+    1000  # rejects, duplicates and incomplete inspections listed in a report (all go to --rejects)
+)
 GROUP_DIMENSIONS = ("site", "staff", "inspector", "date", "month", "week", "stage", "factor")
 ENTRY_DIMENSIONS = ("stage", "factor")  # split an inspection's entries, not whole inspections
 

@@ -1,16 +1,18 @@
 """The score report as typed records, from the scorer to every writer.
 
 Each record says what one part of the report holds; `to_json` turns a report into the JSON
-that `svcstd score --format json` prints (field names as in SPEC §4: `pass`, `fail` …), so
+that `svcstd score --format json` prints (field names as in docs/design.md: `pass`, `fail` …), so
 scripts that read that JSON and writers that read these records see the same figures.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from operator import attrgetter
+from typing import Any, cast
 
 from svcstd.results import Reject
 
@@ -223,22 +225,36 @@ class Report:
 
 # Key order of the JSON objects as scripts have known them (figures before rank, key first).
 _FIRST = {Group: ("key",), Month: ("month",)}
+_PLAIN = (str, int, bool, type(None))
+
+
+@cache
+def _keys(kind: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """A record's JSON keys in order, and a getter of its values in that order."""
+    pairs = [(item.name, item.metadata.get("json", item.name)) for item in dataclasses.fields(kind)]
+    first = _FIRST.get(kind, ())
+    pairs.sort(key=lambda pair: pair[1] not in first)
+    names = [name for name, _ in pairs]
+    getter = attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
+    return tuple(key for _, key in pairs), getter
 
 
 def to_json(value: Any) -> Any:
     """A report (or any part) as JSON-ready data: records as objects with their JSON keys,
-    NaN as null."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        items = {
-            item.metadata.get("json", item.name): to_json(getattr(value, item.name))
-            for item in dataclasses.fields(value)
-        }
-        first = _FIRST.get(type(value), ())
-        return {**{name: items[name] for name in first}, **items}
-    if isinstance(value, list | tuple):
+    NaN as null. (Tens of thousands of groups: plain values are passed through unlooked-at.)"""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return None if value != value else value
+    if kind is list or kind is tuple:
         return [to_json(item) for item in value]
-    if isinstance(value, dict):
+    if kind is dict:
         return {key: to_json(item) for key, item in value.items()}
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+    keys, values = _keys(cast(Hashable, kind))
+    return {
+        key: item
+        if type(item) in _PLAIN or (type(item) is float and item == item)
+        else to_json(item)
+        for key, item in zip(keys, values(value), strict=True)
+    }
