@@ -156,7 +156,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(sheet: Sheet, view: dict[str, Any]) -> bytes:
+def xlsx_bytes(sheet: Sheet) -> bytes:
     """An XLSX results sheet with prompts on every result cell saying what to check and to which bound."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill

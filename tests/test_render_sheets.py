@@ -128,7 +128,7 @@ def test_csv_cells_cannot_run_as_formulas():
 def test_xlsx_text_is_string_cells_with_excel_quote_prefix(tmp_path):
     view = build_view(load_standard(DATA / "hostile.yaml"))
     path = tmp_path / "sheet.xlsx"
-    path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
+    path.write_bytes(xlsx_bytes(results_sheet(view, "wide")))
     sheet = load_workbook(path).active
     assert (
         sheet.cell(1, 1).value
@@ -146,7 +146,7 @@ def test_xlsx_text_is_string_cells_with_excel_quote_prefix(tmp_path):
 def test_xlsx_guides_the_inspector(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "long.xlsx"
-    path.write_bytes(xlsx_bytes(results_sheet(view, "long"), view))
+    path.write_bytes(xlsx_bytes(results_sheet(view, "long")))
     sheet = load_workbook(path).active
     assert sheet.freeze_panes == "A3"
     assert sheet["A1"].value == "营业厅服务标准（测试） · sample-hall v1.10 · 检查表"
@@ -165,7 +165,7 @@ def test_xlsx_guides_the_inspector(sample, tmp_path):
 def test_xlsx_wide_prompts_each_standard_column(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "wide.xlsx"
-    path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
+    path.write_bytes(xlsx_bytes(results_sheet(view, "wide")))
     sheet = load_workbook(path).active
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     assert sorted(validations) == [f"{c}3:{c}1000" for c in "FGHIJK"]
@@ -211,7 +211,8 @@ def fill_xlsx(path: Path, values: dict[tuple[int, int], str]) -> None:
 
 
 def read_back(sample, path: Path) -> dict[str, tuple[str, str, dict[str, str]]]:
-    results = pytest.importorskip("svcstd.results")  # the score command's reader
+    from svcstd import results  # the score command's reader
+
     Catalog, Observation, observations = results.Catalog, results.Observation, results.observations
 
     seen = {}
@@ -246,7 +247,7 @@ def test_round_trip_wide_csv(sample, tmp_path):
 def test_round_trip_long_xlsx(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "long.xlsx"
-    path.write_bytes(xlsx_bytes(results_sheet(view, "long"), view))
+    path.write_bytes(xlsx_bytes(results_sheet(view, "long")))
     _, *blank = [[c.value or "" for c in r] for r in load_workbook(path).active.iter_rows()]
     filled = fill_long(blank)
     fill_xlsx(
@@ -259,7 +260,7 @@ def test_round_trip_long_xlsx(sample, tmp_path):
 def test_round_trip_wide_xlsx(sample, tmp_path):
     view = build_view(sample)
     path = tmp_path / "wide.xlsx"
-    path.write_bytes(xlsx_bytes(results_sheet(view, "wide"), view))
+    path.write_bytes(xlsx_bytes(results_sheet(view, "wide")))
     header = [c.value for c in load_workbook(path).active[2]]
     row = fill_wide(header)[1]
     fill_xlsx(path, {(3, c + 1): v for c, v in enumerate(row) if v})
@@ -268,7 +269,8 @@ def test_round_trip_wide_xlsx(sample, tmp_path):
 
 def test_round_trip_keeps_formula_like_ids(tmp_path):
     """`=1+1` is written as `'=1+1` in CSV and read back as the id `=1+1`."""
-    results = pytest.importorskip("svcstd.results")
+    from svcstd import results
+
     Catalog, Observation, observations = results.Catalog, results.Observation, results.observations
 
     doc = load_standard(DATA / "hostile.yaml")
@@ -412,7 +414,7 @@ def test_control_characters_do_not_break_workbooks(tmp_path):
     view = build_view(load_standard(standard))
     for shape in ("long", "wide"):
         path = tmp_path / f"{shape}.xlsx"
-        path.write_bytes(xlsx_bytes(results_sheet(view, shape), view))
+        path.write_bytes(xlsx_bytes(results_sheet(view, shape)))
         prompts = [v.prompt for v in load_workbook(path).active.data_validations.dataValidation]
         assert any("出示\ufffd工牌\ufffd" in prompt for prompt in prompts)
     path = tmp_path / "form.xlsx"

@@ -125,4 +125,4 @@ def produce(kind: str, fmt: str, view: dict[str, Any], template: Path | None, sh
     if fmt == "xlsform":
         return sheets.xlsform_bytes(sheets.xlsform(view))
     sheet = sheets.results_sheet(view, shape)  # type: ignore[arg-type]
-    return sheets.csv_bytes(sheet) if fmt == "csv" else sheets.xlsx_bytes(sheet, view)
+    return sheets.csv_bytes(sheet) if fmt == "csv" else sheets.xlsx_bytes(sheet)

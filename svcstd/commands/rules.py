@@ -6,8 +6,8 @@ import sys
 import textwrap
 
 from svcstd.errors import SvcstdError
-from svcstd.reports.findings import width
 from svcstd.rules import RULES, Rule, ordered
+from svcstd.terminal import width
 
 
 def catalogue(lang: str = "en") -> str:

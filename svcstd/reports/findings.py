@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
 from svcstd import __version__
 from svcstd.check import Report
 from svcstd.errors import printable, valid_unicode
 from svcstd.findings import Finding
+from svcstd.terminal import width
 
 FORMATS = ("text", "json", "sarif", "github")
 
 RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
-
-
-def width(text: str) -> int:
-    """Terminal columns of `text`: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def as_text(report: Report, colour: bool = False) -> str:
