@@ -13,6 +13,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any, NoReturn
@@ -32,11 +33,65 @@ from svcstd.errors import (
 )
 
 DEBUG_KEY = "svcstd.debug"
+
+
+# Options with fixed values: typer offers them in --help and refuses any other value itself.
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class ChecklistFormat(StrEnum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+    xlsform = "xlsform"
+
+
+class TextFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+class SampleFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Shape(StrEnum):
+    long = "long"
+    wide = "wide"
+
+
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class NaAs(StrEnum):
+    exclude = "exclude"
+    pass_ = "pass"
+
+
 EPILOG = """\b
 Exit codes: 0 ok; 1 findings (errors, or warnings and rejects under --strict);
 2 the command could not run (bad option, unreadable input, unwritable output);
 3 an internal error in svcstd (a bug: run again with --debug and report it)."""
 # usage errors of the option parser pass through the guard untouched (typer may vendor click)
+USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
 PASS_THROUGH: tuple[type[Exception], ...] = (
     typer.Exit,
     typer.Abort,
@@ -61,6 +116,12 @@ class GuardedGroup(TyperGroup):
                 raise
             sys.stdout.flush()
             return result
+        except USAGE_ERROR as error:  # a bad option or value: one line, like every other error
+            context = getattr(error, "ctx", None)
+            where = context.command_path if context is not None else "svcstd"
+            message = error.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
+            print(f"svcstd: {printable(message)} (see {where} --help)", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE) from None
         except PASS_THROUGH:
             raise
         except SvcstdError as error:
@@ -153,8 +214,11 @@ def validate(
         typer.Argument(help="standard files or folders (*.yaml, *.yml)", metavar="PATH"),
     ],
     output_format: Annotated[
-        str, typer.Option("--format", help="text | json | sarif | github", metavar="FORMAT")
-    ] = "text",
+        ValidateFormat,
+        typer.Option(
+            "--format", help="text | json | sarif | github", metavar="FORMAT", case_sensitive=False
+        ),
+    ] = ValidateFormat.text,
     select: Annotated[
         str | None,
         typer.Option(help="only these rule codes or prefixes, e.g. P,C2", metavar="CODES"),
@@ -194,7 +258,9 @@ def rules(
     code: Annotated[
         str | None, typer.Argument(help="a rule code such as P3", metavar="CODE")
     ] = None,
-    lang: Annotated[str, typer.Option(help="zh | en", metavar="LANG")] = "en",
+    lang: Annotated[
+        Language, typer.Option(help="zh | en", metavar="LANG", case_sensitive=False)
+    ] = Language.en,
 ) -> None:
     """List the rules, or explain one: what it checks, why, a bad and a good example."""
     from svcstd.commands.rules import run
@@ -229,8 +295,13 @@ RoleOpt = Annotated[
     str | None, typer.Option("--role", help="only standards this role owns", metavar="ROLE")
 ]
 LangOpt = Annotated[
-    str | None,
-    typer.Option("--lang", help="zh | en (default: the standard's language)", metavar="LANG"),
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="zh | en (default: the standard's language)",
+        metavar="LANG",
+        case_sensitive=False,
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -240,7 +311,10 @@ TemplateOpt = Annotated[
     Path | None,
     typer.Option("--template", help="your own Jinja2 template (run in a sandbox)", metavar="FILE"),
 ]
-TextFormatOpt = Annotated[str | None, typer.Option("--format", help="md | html", metavar="FORMAT")]
+TextFormatOpt = Annotated[
+    TextFormat | None,
+    typer.Option("--format", help="md | html", metavar="FORMAT", case_sensitive=False),
+]
 
 
 def _render(kind: str, standard: Path, **options: object) -> None:
@@ -256,8 +330,13 @@ def _render(kind: str, standard: Path, **options: object) -> None:
 def render_checklist(
     standard: StandardArg,
     output_format: Annotated[
-        str | None,
-        typer.Option("--format", help="md | html | csv | xlsx | xlsform", metavar="FORMAT"),
+        ChecklistFormat | None,
+        typer.Option(
+            "--format",
+            help="md | html | csv | xlsx | xlsform",
+            metavar="FORMAT",
+            case_sensitive=False,
+        ),
     ] = None,
     stage: StageOpt = None,
     role: RoleOpt = None,
@@ -265,8 +344,13 @@ def render_checklist(
     output: OutputOpt = None,
     template: TemplateOpt = None,
     shape: Annotated[
-        str | None,
-        typer.Option("--shape", help="results sheet: long (default) | wide", metavar="SHAPE"),
+        Shape | None,
+        typer.Option(
+            "--shape",
+            help="results sheet: long (default) | wide",
+            metavar="SHAPE",
+            case_sensitive=False,
+        ),
     ] = None,
 ) -> None:
     """The inspector's checklist, a blank results sheet (csv/xlsx) or an XLSForm for phones."""
@@ -346,8 +430,13 @@ def score(
         ),
     ] = None,
     output_format: Annotated[
-        str | None,
-        typer.Option("--format", help="table | json | csv | md | html", metavar="FORMAT"),
+        ScoreFormat | None,
+        typer.Option(
+            "--format",
+            help="table | json | csv | md | html",
+            metavar="FORMAT",
+            case_sensitive=False,
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -385,10 +474,19 @@ def score(
         ),
     ] = None,
     na_as: Annotated[
-        str, typer.Option("--na-as", help="N/A results: exclude (default) or pass", metavar="HOW")
-    ] = "exclude",
+        NaAs,
+        typer.Option(
+            "--na-as",
+            help="N/A results: exclude (default) or pass",
+            metavar="HOW",
+            case_sensitive=False,
+        ),
+    ] = NaAs.exclude,
     lang: Annotated[
-        str | None, typer.Option(help="zh | en (default: the standard's language)", metavar="LANG")
+        Language | None,
+        typer.Option(
+            help="zh | en (default: the standard's language)", metavar="LANG", case_sensitive=False
+        ),
     ] = None,
 ) -> None:
     """Score inspection results: compliance per standard, scores per group, nothing lost."""
@@ -427,17 +525,24 @@ def sample(
         typer.Option("-o", "--output", help="write to FILE (default: stdout)", metavar="FILE"),
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", help="csv | xlsx", metavar="FORMAT")
+        SampleFormat | None,
+        typer.Option("--format", help="csv | xlsx", metavar="FORMAT", case_sensitive=False),
     ] = None,
     shape: Annotated[
-        str,
+        Shape,
         typer.Option(
-            help="long (a row per result) | wide (a column per standard)", metavar="SHAPE"
+            help="long (a row per result) | wide (a column per standard)",
+            metavar="SHAPE",
+            case_sensitive=False,
         ),
-    ] = "long",
+    ] = Shape.long,
     lang: Annotated[
-        str | None,
-        typer.Option(help="zh | en headers (default: the standard's language)", metavar="LANG"),
+        Language | None,
+        typer.Option(
+            help="zh | en headers (default: the standard's language)",
+            metavar="LANG",
+            case_sensitive=False,
+        ),
     ] = None,
 ) -> None:
     """Generate realistic inspection results for a standard, to try `svcstd score` on."""

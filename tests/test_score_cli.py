@@ -220,8 +220,14 @@ def test_encoding_column_and_sheet_options(tmp_path):
         (["missing.csv", "--standard", MINI], "missing.csv: no such file"),
         (["{results}"], "--standard FILE"),
         (["{results}", "--standard", "nope.yaml"], "nope.yaml"),
-        (["{results}", "--standard", MINI, "--format", "pdf"], "unknown format 'pdf'"),
-        (["{results}", "--standard", MINI, "--na-as", "fail"], "--na-as must be"),
+        (
+            ["{results}", "--standard", MINI, "--format", "pdf"],
+            "'pdf' is not one of 'table', 'json', 'csv', 'md', 'html'",
+        ),
+        (
+            ["{results}", "--standard", MINI, "--na-as", "fail"],
+            "'fail' is not one of 'exclude', 'pass'",
+        ),
         (["{results}", "--standard", MINI, "--column", "colour=x"], "--column"),
         (["{results}", "--standard", MINI, "--by", "site,site"], "names a column twice"),
         (["{results}", "--standard", MINI, "-o", "{results}"], "refusing to write over the input"),

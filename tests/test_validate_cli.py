@@ -215,7 +215,10 @@ def test_unknown_setting_is_a_clean_error(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["validate", "no-such.yaml"], "no such file or folder"),
-        (["validate", "standards/", "--format", "xml"], "unknown format"),
+        (
+            ["validate", "standards/", "--format", "xml"],
+            "'xml' is not one of 'text', 'json', 'sarif', 'github'",
+        ),
         (["validate", "standards/", "--select", "Q9"], "unknown rule code"),
         (["validate", "standards/", "--today", "2026-13-01"], "is not a date"),
         (["rules", "P9"], "no rule"),

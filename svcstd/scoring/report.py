@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cache
 from operator import attrgetter
 from typing import Any, cast
@@ -251,6 +252,8 @@ def to_json(value: Any) -> Any:
         return [to_json(item) for item in value]
     if kind is dict:
         return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, str | int):  # an option's enum value, such as --na-as
+        return value.value if isinstance(value, Enum) else value
     keys, values = _keys(cast(Hashable, kind))
     return {
         key: item
