@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.corpus_eval import evaluate, table  # noqa: E402
+from tests.corpus_eval import evaluate, table
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from svcstd.findings import Severity
 from svcstd.model import StandardFile
+from svcstd.rules.text import DEFAULT, Vocabulary
 
 KeyPath = tuple[str | int, ...]
 
@@ -24,6 +25,7 @@ class Settings:
 
     today: dt.date = field(default_factory=dt.date.today)
     max_standards_per_step: int = 7
+    vocabulary: Vocabulary = DEFAULT  # vague words and terms added or removed in settings
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from svcstd.model import StandardFile, split_roles
 from svcstd.rules import Hit, Settings, rule
+from svcstd.rules.text import vague_words
 
 ELEMENTS = {"what": "做什么", "who": "谁来做", "when": "何时做", "how": "怎样做"}
 
@@ -50,43 +50,7 @@ def incomplete_standard(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
             )
 
 
-VAGUE_ZH = (
-    "及时|尽快|迅速|热情|耐心|适当|尽量|良好|认真|周到|快速|友好|礼貌|合理|妥善|适时|"
-    "尽可能|较快|一定程度|大方得体"
-)
-VAGUE_EN = (
-    r"promptly|quickly|as soon as possible|asap|friendly|appropriate(?:ly)?|timely|"
-    r"polite(?:ly)?|courteous(?:ly)?|reasonabl[ey]|properly|patient(?:ly)?|warmly|"
-    r"in a timely manner|where possible|if possible|as needed|adequate(?:ly)?"
-)
-VAGUE = re.compile(rf"{VAGUE_ZH}|\b(?:{VAGUE_EN})\b", re.IGNORECASE)
-NUMBER = re.compile(
-    r"[0-9０-９]|[零一二两三四五六七八九十百千半]+\s*"
-    r"(?:秒|分|小时|天|日|次|声|个|遍|步|米|句|下|名|人|位|%|％|成|倍)|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|"
-    r"forty|sixty|ninety|half an?|a few)\s+(?:seconds?|minutes?|hours?|days?|"
-    r"working days?|times?|rings?|steps?|met(?:er|re)s?|sentences?)\b",
-    re.IGNORECASE,
-)
-# Terms of art that contain a vague word but have a defined meaning (e.g. UK law).
-TERMS = re.compile(r"reasonable adjustments?|adequate explanations?", re.IGNORECASE)
-# Characters either side of a vague word in which a number makes it concrete; English words
-# are longer, so "promptly, within two minutes" needs a wider window than "30 秒内及时".
-NEARBY = 10
-NEARBY_LATIN = 24
-CHECKED_TEXT = ("what", "when", "how", "check")
-
-
-def vague_words(text: str) -> list[str]:
-    """Vague words in `text` that have no number within `NEARBY` characters."""
-    found = []
-    text = TERMS.sub(lambda m: "·" * len(m.group(0)), text)
-    for match in VAGUE.finditer(text):
-        reach = NEARBY_LATIN if match.group(0).isascii() else NEARBY
-        window = text[max(0, match.start() - reach) : match.end() + reach]
-        if not NUMBER.search(window):
-            found.append(match.group(0))
-    return found
+STAFF_TEXT = ("what", "when", "how", "check")
 
 
 @rule("C2", "vague-wording", title="Vague word with no number", zh="措辞模糊", severity="warning")
@@ -113,9 +77,9 @@ def vague_wording(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     ```
     """
     for path, _, _, std in doc.standards():
-        for name in CHECKED_TEXT:
+        for name in (*STAFF_TEXT, "customer_text"):
             text = getattr(std, name)
-            words = vague_words(text) if text else []
+            words = vague_words(text, settings.vocabulary) if text else []
             if words:
                 unique = list(dict.fromkeys(words))
                 listed, listed_en = "、".join(unique), "', '".join(unique)
