@@ -139,5 +139,5 @@ TERMS: dict[str, tuple[str, ...]] = {
 # A vague word just before one of these (at most two characters between) is part of the name
 # of a counter, lane or team — 快速办理窗口, 绿色通道 — not a description of conduct.
 NAME_HEADS_ZH = _words(
-    "窗口, 通道, 专窗, 专席, 专线, 柜台, 服务台, 专区, 车道, 服务队, 小组, 之星, 标兵"
+    "窗口, 通道, 流程, 专窗, 专席, 专线, 柜台, 服务台, 专区, 车道, 服务队, 小组, 之星, 标兵"
 )

@@ -135,7 +135,15 @@ def evaluate(corpus: Path = CORPUS, today: dt.date = TODAY) -> Outcome:
             first, last = span(source, node)
             starts = frozenset(h.start_mark.line + 1 for h in holders)
             flaws.append(
-                Flaw(entry["file"], flaw["rule"], flaw["at"], flaw.get("note", ""), first, last, starts)
+                Flaw(
+                    entry["file"],
+                    flaw["rule"],
+                    flaw["at"],
+                    flaw.get("note", ""),
+                    first,
+                    last,
+                    starts,
+                )
             )
         report = check_paths([path], Config(root=corpus, today=today))
         findings = [

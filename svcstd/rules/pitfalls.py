@@ -455,7 +455,11 @@ def standard_for_its_own_sake(doc: StandardFile, settings: Settings) -> Iterator
         kind = not_customer_voice(factor.evidence or "")
         if kind is None:
             continue
-        what = "a business target" if kind == "business" else "a regulator's or head office's checklist"
+        what = (
+            "a business target"
+            if kind == "business"
+            else "a regulator's or head office's checklist"
+        )
         what_zh = "经营考核指标" if kind == "business" else "监管或上级的检查清单"
         yield Hit(
             ("factors", i, "evidence"),

@@ -127,7 +127,10 @@ def expected_max(text: str, measure: Measure) -> float | None:
         if not EXPECTS.search(clause):
             continue
         match = DURATION.search(clause)
-        if match and (UPPER_BOUND.search(clause[match.end() :]) or UPPER_BEFORE.search(clause[: match.start()])):
+        if match and (
+            UPPER_BOUND.search(clause[match.end() :])
+            or UPPER_BEFORE.search(clause[: match.start()])
+        ):
             seconds = float(match.group(1)) * _seconds(match.group(2) or match.group(3))
             return seconds / UNIT_SECONDS[measure.unit]
     return None

@@ -38,12 +38,16 @@ PROHIBITION = re.compile(
 )
 HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 # A vague word explained on the spot: 热情接待（起身、微笑、问候）, "politely, i.e. …".
-EXPLAINED = re.compile(r"^[^\s，,。；;]{0,4}?(?:[：:（(]|即|\s*[—–-]\s|,?\s*(?:i\.e\.|namely|that is))")
+EXPLAINED = re.compile(
+    r"^[^\s，,。；;]{0,4}?(?:[：:（(]|即|\s*[—–-]\s|,?\s*(?:i\.e\.|namely|that is))"
+)
 # 主动 and 专业 are concrete before an action or a thing (主动回拨: call back unasked; 专业人员),
 # vague as a manner (积极主动, 以专业的态度, 态度专业).
 MANNER_WORDS = frozenset({"主动", "专业"})
 MANNER_BEFORE = re.compile(r"(?:态度|积极|很|非常|更加|要|以)$")
-MANNER_AFTER = re.compile(r"^(?:$|[\s，,。；;、）)]|的|地|态度|素养|水准|形象|服务|热情|积极|关心|关怀|配合|沟通|耐心|热诚)")
+MANNER_AFTER = re.compile(
+    r"^(?:$|[\s，,。；;、）)]|的|地|态度|素养|水准|形象|服务|热情|积极|关心|关怀|配合|沟通|耐心|热诚)"
+)
 
 NUMBER = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千万半]+)"
 UNIT_ZH = (
@@ -79,6 +83,7 @@ QUANTITY = re.compile(
 NOT_QUANTITY = re.compile(
     r"(?:每|任何|任一)?一(?:次|位|个|名|件|项|条|种|单|人|下)|\b\d{4}\s*年|(?<!\d)\d{4}(?!\d)"
 )
+
 
 @dataclass(frozen=True)
 class Vocabulary:
