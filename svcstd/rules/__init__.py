@@ -113,7 +113,7 @@ def ordered() -> list[Rule]:
     return sorted(RULES.values(), key=lambda r: (order.index(r.code[0]), int(r.code[1:])))
 
 
-from svcstd.rules import clarity, method, pitfalls, structure  # noqa: E402  (registration)
+from svcstd.rules import clarity, method, pitfalls, pitfalls_scope, structure  # noqa: E402
 
 __all__ = [
     "RULES",
@@ -124,5 +124,6 @@ __all__ = [
     "method",
     "ordered",
     "pitfalls",
+    "pitfalls_scope",
     "structure",
 ]

@@ -58,22 +58,41 @@ def vague_wording(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     """A standard uses a vague word (及时, 热情, promptly …) without a number to pin it down.
 
     ## What it checks
-    `what`, `when`, `how` and `check` for words such as 及时, 尽快, 迅速, 热情, 耐心, 适当,
-    尽量, 良好, promptly, quickly, as soon as possible, friendly, appropriate. A number close by
-    makes the word concrete: "30 秒内及时回复" passes, "及时回复" does not.
+    `what`, `when`, `how`, `check` and `customer_text` (the promise `svcstd render promise`
+    publishes) for words such as 及时, 尽快, 热情, 耐心, 到位, 规范, 主动, promptly, without
+    undue delay, in a professional manner (the list, and how to extend or trim it with the
+    `vague-words`, `not-vague` and `terms` settings, is in the README). Traditional characters
+    (盡快, 專業) are read too. A word is not vague where it does not describe conduct:
+    - inside a quoted script or a named document: 说“请您耐心稍候”, 按《服务规范》;
+    - inside what staff must not do: 禁止说“请耐心等待”, never tell callers to be patient;
+    - inside a fixed term or a name: 快速办理窗口, 绿色通道, child-friendly toilets, reasonable
+      adjustments; 主动 and 专业 before an action or a thing (主动回拨, 专业人员);
+    - explained on the spot: 热情问候（起身、微笑、说“您好”）;
+    - with a quantity an inspector can check in the same sentence, within a few words: a number
+      with a unit (30 秒, 2 working days, 95 %), a count (两声, 3 次), a clock time (17:00), a bound
+      (不超过 3), a day (当天, next working day). A phone or counter number (12345, 3 号窗口), a
+      year, 每一位 and 一次性 are not quantities.
 
     ## Why it matters
     "及时" means ten seconds to one customer and ten minutes to another. A standard must be
-    measurable (可衡量) and verifiable (可检验); an inspector cannot check "热情".
+    measurable (可衡量) and verifiable (可检验); an inspector cannot check "热情". A promise to
+    customers in vague words (我们将及时处理) tells them nothing they can hold staff to.
 
     ## Bad
     ```yaml
-    how: 热情接待，及时回复客户
+    how: 热情接待，及时回复 12345 来电
+    customer_text: 我们将及时为您处理
     ```
 
     ## Good
     ```yaml
-    how: 客户进门 3 米内起身问候，30 秒内回复
+    how: 客户进门 3 米内起身问候；12345 来电 2 个工作日内回复
+    customer_text: 报修后 30 分钟内上门
+    ```
+
+    ## Near miss (not flagged)
+    ```yaml
+    how: 未接通的来电主动回拨；禁止说“请耐心等待”，改为告知预计时长
     ```
     """
     for path, _, _, std in doc.standards():

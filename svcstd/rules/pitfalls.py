@@ -1,24 +1,24 @@
-"""The six pitfalls of writing service standards (制定服务标准的误区), P1–P6."""
+"""Pitfalls of the bound itself (制定服务标准的误区 1–3): too strict, copied from custom, an average.
+
+P4–P6 (what the standards cover, and who knows them) are in `pitfalls_scope`.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 
-from svcstd.model import Factor, Standard, StandardFile
+from svcstd.model import Standard, StandardFile
 from svcstd.rules import Hit, KeyPath, Settings, rule
 from svcstd.rules.reasons import (
     expected_max,
     gives_reason,
-    hides_from_customers,
     industry_appeal,
     is_customer_voice,
     leans_on_industry,
-    not_customer_voice,
     restates_strictness,
 )
-from svcstd.rules.text import has_quantity, normalise, vague_words
+from svcstd.rules.text import normalise
 
 STRICT_TARGET = 0.98
 
@@ -29,7 +29,12 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
 
     ## What it checks
     - a 100 % target on a standard that is not a red line (`critical: false`);
-    - a bound stricter than what customers say they expect (`measure.expectation`);
+    - a `rationale` that restates the pitfall instead of giving a reason ("定得越严，员工越能保持
+      警惕", "the stricter, the more alert staff stay");
+    - a bound stricter than what customers expect: `measure.expectation` when it is stated,
+      otherwise a wait the factor's `evidence` says customers accept ("90% 的客户可接受 15 分钟以内"),
+      when the bound is at least twice as strict. A rationale silences this only if it neither
+      restates the pitfall nor leans on industry custom;
     - a strict standard — target ≥ 98 % or a red line — with no `rationale`.
 
     ## Why it matters
@@ -39,9 +44,11 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
 
     ## Bad
     ```yaml
-    what: 铃响后接听
-    measure: {kind: duration, unit: s, max: 3, expectation: {max: 15}}
-    target: 1.0
+    factors: [{id: wait, name: 等候, importance: 5, evidence: 调研：85% 的客户对 15 分钟以内的等候表示满意}]
+    ...
+        measure: {kind: duration, unit: min, max: 3}
+        target: 1.0
+        rationale: 定得越严，员工越能保持警惕
     ```
 
     ## Good
@@ -51,6 +58,10 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     target: 0.9
     rationale: 调研显示客户可接受 15 秒内接听；10 秒留出余量
     ```
+
+    ## Near miss (not flagged)
+    Evidence that customers want *at least* 3 days' notice is not a wait they accept: a
+    7-day notice standard is not stricter than it.
     """
     for path, _, _, std in doc.standards():
         hundred_not_critical = std.target >= 1.0 and not std.critical
@@ -132,11 +143,16 @@ CONTRADICTS = 1.5  # a bound this far from what customers said, either way, is n
 
 @rule("P2", "industry-custom", title="Following industry custom", zh="标准要符合行规")
 def industry_custom(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A standard rests on industry custom where its factor has no customer evidence.
+    """A standard rests on industry custom where customers have not been heard.
 
     ## What it checks
-    Standards with `basis: industry`, or whose text appeals to 行规 / 行业惯例 / industry
-    practice, when the key factor they serve has no `evidence` from customers.
+    Standards with `basis: industry`, or whose text appeals to custom (行规, 行业惯例, 同行通行做法,
+    对标, 与其他部门看齐, "in line with sector norms", "what other providers do" …), when
+    - the key factor they serve has no evidence in the customer's voice (survey, complaints,
+      call-backs, reviews), or
+    - that evidence contradicts the custom followed: customers accept a wait at least 1.5 times
+      longer or shorter than the bound (from `measure.expectation` or the evidence text), or
+    - the `rationale` gives custom as its only reason, with no customer voice of its own.
 
     ## Why it matters
     "A standard must follow industry custom" (标准要符合行规) is the second pitfall: the
@@ -157,6 +173,11 @@ def industry_custom(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
       - {id: hours, name: 营业时间, importance: 4, evidence: 2025 调研：32% 客户希望 8:30 前可办理}
     ...
         basis: customer
+    ```
+
+    ## Near miss (not flagged)
+    ```yaml
+    rationale: 90% 的验收口径是行业通行做法；来电数据显示报网速慢的家庭 62% 确实不足 90%，与客户的感受一致
     ```
     """
     for path, _, _, std in doc.standards():
@@ -219,7 +240,7 @@ def _contradicts(doc: StandardFile, std: Standard) -> float | None:
 
 # An average: 平均, 均值 and the 均 compounds (日均, 月均, 人均 …), average/mean/median in any form.
 AVERAGE = re.compile(
-    r"平均|均值|[日周月年季人户件单次台班车座]均(?![应须可需要为不已能有在匀衡等摊分])|"
+    r"平均|均值|(?<![每各所全凡都])[日周月年季人户件单次]均(?![应须可需要为不已能有在匀衡等摊分配设])|"
     r"\b(?:averag(?:e|es|ed|ing)|medians?|on average)\b|"
     r"\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
     re.IGNORECASE,
@@ -227,7 +248,7 @@ AVERAGE = re.compile(
 # A target: a bound or a goal in the same clause as the average.
 BOUND = re.compile(
     r"不超过|不多于|不少于|不低于|不高于|不大于|不小于|以内|以下|以上|低于|高于|少于|多于|控制在|保持在|"
-    r"达到|达标|目标|考核|≤|≥|<|>|内"
+    r"达到|达标|目标|考核|≤|≥|<|>|[\d两三四五六七八九十]\s*(?:秒|分钟|分|小时|天|日|个?工作日)?内"
     r"|\b(?:under|below|above|within|at least|at most|no more than|no less than|not exceed\w*"
     r"|exceed\w*|less than|more than|fewer than|target\w*|kept|keep|goal|aim\w*|reach\w*)\b",
     re.IGNORECASE,
@@ -266,8 +287,12 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     """A standard targets an average instead of every encounter.
 
     ## What it checks
-    "平均", "均值", "average", "mean" in `what`, `when`, `how` or `check`, and
-    `measure.aggregate: mean` or `median`.
+    An average set as a target in `what`, `when`, `how`, `check` or `customer_text`: 平均, 均值,
+    the 均 compounds (日均, 月均, 人均 …), average / averages / averaging / on average, mean time,
+    median — when the sentence bounds it (不超过, within, under, 目标 …) or it names what a
+    numeric measure measures (`what`). Also `measure.aggregate: mean` or `median`. An average
+    that feeds a plan (按上月平均客流排班) or sets a sample (人均抽查 3 单) is not a target, and
+    均 meaning "all" (均应, 各台均配备) is not an average.
 
     ## Why it matters
     "Targeting the average" (以平均数为目标) is the third pitfall: an average waiting time of
@@ -278,6 +303,7 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     ```yaml
     what: 客户平均等待时间不超过 10 分钟
     measure: {kind: duration, unit: min, max: 10, aggregate: mean}
+    customer_text: On average, we answer your call within 16 minutes
     ```
 
     ## Good
@@ -285,6 +311,12 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     what: 客户取号后等待时间不超过 10 分钟
     measure: {kind: duration, unit: min, max: 10}
     target: 0.9     # 90% 的客户
+    ```
+
+    ## Near miss (not flagged)
+    ```yaml
+    how: 按上月平均客流排班
+    check: 质检员人均抽查 3 单
     ```
     """
     for path, _, _, std in doc.standards():
@@ -313,257 +345,3 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
                 "use `each` with a `target` share",
                 f"`aggregate: {std.measure.aggregate}` 以平均数为目标；请改为 each 并用 target 规定达标比例",
             )
-
-
-def _importance(factors: list[Factor]) -> dict[str, float]:
-    """Importance on one 0–1 scale: a file using only 0–1 keeps it, else 1–5 is divided by 5."""
-    known = [f.importance for f in factors if f.importance is not None]
-    scale = 1.0 if known and max(known) <= 1 else 5.0
-    return {f.id: f.importance / scale for f in factors if f.importance is not None}
-
-
-MANY = 3  # standards on a less important factor that show the detail went to the easy points
-TOP = 0.9  # the top of the importance scale (5 of 1–5) …
-THIN_MAX = 2  # … carried by one or two standards …
-THIN = 2  # … while a factor two points less important has at least twice as many
-MINOR = 0.4
-
-
-@rule("P4", "more-detail-is-better", title="The more detailed the better", zh="标准越细致越好")
-def more_detail_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A step is buried in standards, or detail goes to easy factors while key ones have none.
-
-    ## What it checks
-    - a step with more standards than `max-standards-per-step` (default 7);
-    - an important factor with no standard while a less important factor carries 3 or more
-      (避重就轻).
-
-    ## Why it matters
-    "The more detailed the better" (标准越细致越好) is the fourth pitfall: service cannot be
-    enumerated completely, and long lists drift to the easy points while dodging the
-    important ones. Staff remember a few standards that matter.
-
-    ## Bad
-    ```yaml
-    factors:
-      - {id: fix-first-time, name: 一次修好, importance: 5, evidence: …}   # no standard
-      - {id: uniform, name: 着装, importance: 2, evidence: …}              # 5 standards
-    ```
-
-    ## Good
-    ```yaml
-    # one standard on the uniform, two on fixing the fault the first time
-    ```
-    """
-    limit = settings.max_standards_per_step
-    for s, stage in enumerate(doc.stages):
-        for t, step in enumerate(stage.steps):
-            if len(step.standards) > limit:
-                yield Hit(
-                    ("stages", s, "steps", t, "standards"),
-                    f"step '{step.id}' has {len(step.standards)} standards (limit {limit}); "
-                    "keep the few that move satisfaction, or split the step",
-                    f"步骤 '{step.id}' 有 {len(step.standards)} 条标准（上限 {limit}）；"
-                    "保留真正影响满意度的几条，或拆分步骤",
-                )
-    counts = Counter(std.factor for _, _, _, std in doc.standards())
-    importance = _importance(doc.factors)
-    for i, factor in enumerate(doc.factors):
-        if factor.id not in importance:
-            continue
-        own = counts[factor.id]
-        if not_customer_voice(factor.evidence or ""):
-            continue  # not a key factor in the method's sense: P5 says so
-        if own:  # a top factor carried by a token standard or two, a minor one by many
-            if own > THIN_MAX or importance[factor.id] < TOP:
-                continue
-            detailed = [
-                other
-                for other in doc.factors
-                if counts[other.id] >= max(MANY, THIN * own)
-                and importance.get(other.id, 1.0) <= importance[factor.id] - MINOR
-            ]
-        else:
-            detailed = [
-                other
-                for other in doc.factors
-                if counts[other.id] >= MANY
-                and importance.get(other.id, 1.0) < importance[factor.id]
-            ]
-        if not detailed:
-            continue
-        other = max(detailed, key=lambda f: counts[f.id])
-        has = f"has only {own}" if own else "has no standard"
-        has_zh = f"只有 {own} 条标准" if own else "没有标准"
-        yield Hit(
-            ("factors", i),
-            f"important factor '{factor.id}' {has} while less important "
-            f"'{other.id}' has {counts[other.id]}; put the detail where customers care",
-            f"重要的关键要素 '{factor.id}' {has_zh}，而次要的 '{other.id}' 有 {counts[other.id]} 条；"
-            "避重就轻——请把标准放在客户最在意的地方",
-        )
-
-
-@rule(
-    "P5",
-    "standard-for-its-own-sake",
-    title="Standards for the sake of standards",
-    zh="为了标准而标准",
-)
-def standard_for_its_own_sake(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A standard serves no key factor, or its factor has neither importance nor evidence.
-
-    ## What it checks
-    Every standard names a `factor`, and that factor has an `importance` or `evidence`.
-
-    ## Why it matters
-    "Standards for the sake of standards" (为了"标准"而标准) is the fifth pitfall: a standard
-    that no customer-valued factor asks for costs training and inspection time and raises no
-    satisfaction.
-
-    ## Bad
-    ```yaml
-    - id: RH-09
-      what: 柜台笔筒摆放在右上角
-    ```
-
-    ## Good
-    ```yaml
-    - id: RH-09
-      factor: waiting
-      what: 取号后 15 分钟内开始办理
-    ```
-    """
-    for path, _, _, std in doc.standards():
-        if std.factor is None:
-            yield Hit(
-                path,
-                f"{std.id} serves no key factor; name the `factor` it turns into a standard, "
-                "or drop it",
-                f"标准 {std.id} 没有对应的关键要素；请用 factor 写明它服务于哪个要素，否则删除",
-            )
-            continue
-        factor = doc.factor(std.factor)
-        if factor is not None and factor.importance is None and not factor.evidence:
-            yield Hit(
-                (*path, "factor"),
-                f"factor '{factor.id}' of {std.id} has neither importance nor evidence; "
-                "show that customers value it",
-                f"标准 {std.id} 的关键要素 '{factor.id}' 既无重要度也无证据；请说明客户为何看重它",
-            )
-    for i, factor in enumerate(doc.factors):
-        kind = not_customer_voice(factor.evidence or "")
-        if kind is None:
-            continue
-        what = (
-            "a business target"
-            if kind == "business"
-            else "a regulator's or head office's checklist"
-        )
-        what_zh = "经营考核指标" if kind == "business" else "监管或上级的检查清单"
-        yield Hit(
-            ("factors", i, "evidence"),
-            f"the evidence of factor '{factor.id}' is {what}, not the customer's voice; "
-            "a key factor is what customers value — show it with a survey, complaints or call-backs",
-            f"关键要素 '{factor.id}' 的证据是{what_zh}，不是客户的声音；"
-            "关键要素应是客户看重的——请用调研、投诉或回访数据证明",
-        )
-
-
-@rule(
-    "P6",
-    "customers-need-not-know",
-    title="Customers need not know the standard",
-    zh="标准没必要让客户知道",
-)
-def customers_need_not_know(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A customer-facing standard is kept from customers without a stated reason.
-
-    ## What it checks
-    Standards with `customer_facing: true` that are not published (`published: false` on the
-    file or on the standard) and give no `unpublished_reason`.
-
-    ## Why it matters
-    "Customers need not know the standard" (标准没必要让客户知道) is the sixth pitfall: a
-    published promise lets customers hold staff to it and tells staff it matters.
-    `svcstd render promise` turns the published standards into the customer promise.
-
-    ## Bad
-    ```yaml
-    published: false
-    ...
-        customer_facing: true
-    ```
-
-    ## Good
-    ```yaml
-    published: true
-    ```
-    """
-    if doc.unpublished_reason:
-        restated = hides_from_customers(doc.unpublished_reason)
-        if restated:
-            yield _hiding_reason(("unpublished_reason",), restated)
-        return
-    hidden_by_file = []
-    for path, _, _, std in doc.standards():
-        if std.customer_facing and doc.is_published(std):
-            yield from _vague_promise(path, std, settings)
-        if not std.customer_facing or doc.is_published(std):
-            continue
-        if std.unpublished_reason:
-            restated = hides_from_customers(std.unpublished_reason)
-            if restated:
-                yield _hiding_reason((*path, "unpublished_reason"), restated)
-            continue
-        if std.published is None:  # hidden by the file's `published: false`
-            hidden_by_file.append(std.id)
-            continue
-        yield Hit(
-            (*path, "published"),
-            f"customer-facing standard {std.id} is kept from customers; publish it "
-            "(`published: true`) or give `unpublished_reason`",
-            f"面向客户的标准 {std.id} 未向客户公开；请公开（published: true）或写明 unpublished_reason",
-            key=True,
-        )
-    if hidden_by_file:
-        count = len(hidden_by_file)
-        listed = ", ".join(hidden_by_file[:5]) + (" …" if count > 5 else "")
-        yield Hit(
-            ("published",),
-            f"`published: false` keeps {count} customer-facing standard{'s' * (count != 1)} "
-            f"({listed}) from customers; publish them or give `unpublished_reason`",
-            f"`published: false` 使 {count} 条面向客户的标准（{listed}）未向客户公开；"
-            "请公开，或写明 unpublished_reason",
-            key=True,
-        )
-
-
-def _hiding_reason(path: KeyPath, words: str) -> Hit:
-    return Hit(
-        path,
-        f"the reason for not publishing ('{words}') is the pitfall itself: a standard customers "
-        "can hold you to is the point; publish it, or give a reason such as a trial period",
-        f"不公开的理由（“{words}”）正是“标准没必要让客户知道”的误区：让客户能据此监督正是公开的目的；"
-        "请公开，或给出试行期等正当理由",
-    )
-
-
-def _vague_promise(path: KeyPath, std: Standard, settings: Settings) -> Iterator[Hit]:
-    """A published promise in vague words, while the standard holds staff to a figure."""
-    measure = std.measure
-    text = std.customer_text
-    if not text or measure is None or not measure.numeric:
-        return
-    if (measure.min is None and measure.max is None) or has_quantity(text):
-        return
-    words = vague_words(text, settings.vocabulary)
-    if not words:
-        return
-    yield Hit(
-        (*path, "customer_text"),
-        f"the promise to customers of {std.id} says '{words[0]}' where the standard says "
-        f"{measure.describe('en')}; tell customers the figure they can hold staff to",
-        f"标准 {std.id} 的对客承诺只说“{words[0]}”，而标准是 {measure.describe('zh')}；"
-        "请把标准告诉客户，让客户能据此监督",
-    )

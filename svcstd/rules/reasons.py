@@ -47,7 +47,8 @@ INDUSTRY = re.compile(
     r"(?:跟|和|与|同|像)(?:其他|别的|别家|各大|外地|兄弟).{0,10}(?:一样|相同|一致)|"
     r"\b(?:industry (?:practice|custom|norm|standard|convention|habit|benchmark)s?|common practice"
     r"|usual practice|standard practice|customary|sector (?:norm|practice|standard)s?"
-    r"|(?:industry|sector|market) norms?|peers?|competitors?|benchmark\w*"
+    r"|(?:industry|sector|market) norms?|(?:our|its|their|sector|industry) peers|competitors?"
+    r"|benchmark(?:ed|ing)? against"
     r"|what other (?:providers|operators|banks|firms|companies|hotels|carriers) do"
     r"|(?:other|rival) (?:providers|operators|banks|firms|companies|hotels|carriers)"
     r"|everyone (?:in the (?:industry|sector) )?does)\b",
@@ -55,10 +56,12 @@ INDUSTRY = re.compile(
 )
 # A rationale that restates pitfall 1 instead of giving a reason.
 STRICTER_IS_BETTER = re.compile(
-    r"越严|从严|宁严|严要求|要求越高|越高越好|标准越高|拔高|倒逼|鞭策|警惕|警醒|紧迫感|施压|压力|"
-    r"盯着|不松懈|绷紧|没有借口|高标准|最高标准|"
-    r"\b(?:the )?strict(?:er|est)?\b|\bhigher the\b|\braise the bar\b|\bbar high\b|\bon their toes\b"
-    r"|\balert\b|\bno excuses?\b|\bpressure\b|\bstretch\b|\bdiscipline\b|\bmore demanding\b",
+    r"越严|从严|宁严|严要求|要求越高|越高越好|标准越高|拔高|倒逼|鞭策|警惕|警醒|紧迫感|施压|"
+    r"给.{0,4}压力|盯着|不松懈|绷紧|没有借口|最高标准|"
+    r"\b(?:the )?strict(?:er|est)? (?:the|is better)\b|\bthe stricter\b|\bstricter (?:is|means)\b"
+    r"|\bthe higher the (?:bar|standard|target)\b|\braise the bar\b|\bbar high\b|\bon their toes\b"
+    r"|\b(?:keeps?|stay|stays|more) alert\b|\bno excuses?\b|\b(?:put|keep) (?:the )?pressure\b"
+    r"|\bstretch target\b|\bmore demanding\b",
     re.IGNORECASE,
 )
 # Reasons for keeping a standard from customers that restate pitfall 6.
