@@ -282,10 +282,10 @@ def _vague_promise(path: KeyPath, std: Standard, settings: Settings) -> Iterator
     text = std.customer_text
     if not text or measure is None or not measure.numeric:
         return
-    if (measure.min is None and measure.max is None) or has_quantity(text):
+    if measure.min is None and measure.max is None:
         return
     words = vague_words(text, settings.vocabulary)
-    if not words:
+    if not words or has_quantity(text):
         return
     yield Hit(
         (*path, "customer_text"),

@@ -16,36 +16,36 @@ from functools import lru_cache
 
 from svcstd import vocab
 from svcstd.rules import hant
+from svcstd.rules.patterns import Lazy
 
 CJK = "\u3400-\u9fff"
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％：", "0123456789.,%:")
 MASK = "\u2591"  # stands in for masked text, so that positions keep their meaning
 
 # Sentences: the number that pins a vague word must be in the same sentence.
-SENTENCE_END = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
+SENTENCE_END = Lazy(r"[。；;！!？?\n]|\.(?:\s|$)")
 # Clauses: a prohibition reaches to the end of its clause.
-CLAUSE_END = re.compile(r"[。；;！!？?\n，,、]|\.(?:\s|$)| but | and then ")
+CLAUSE_END = Lazy(r"[。；;！!？?\n，,、]|\.(?:\s|$)| but | and then ")
 
-QUOTED = re.compile(
+QUOTED = Lazy(
     r"“[^”]*”|\"[^\"\n]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|【[^】]*】"
     r"|(?<![A-Za-z])'[^'\n]+'(?![A-Za-z])"
 )
-PROHIBITION = re.compile(
+PROHIBITION = Lazy(
     r"禁止|严禁|不得|不准|不许|不要|不可|不能|切勿|切忌|勿|杜绝|避免|忌用|忌说|不使用|不说"
     r"|\b(?:never|must not|mustn't|do not|don't|shall not|should not|may not|cannot|can't"
     r"|avoid(?:s|ing)?|refrain from|instead of|rather than|not)\b",
     re.IGNORECASE,
 )
-HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+LATIN = re.compile(r"[A-Za-z]")
+HYPHENATED = Lazy(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 # A vague word explained on the spot: 热情接待（起身、微笑、问候）, "politely, i.e. …".
-EXPLAINED = re.compile(
-    r"^[^\s，,。；;]{0,4}?(?:[：:（(]|即|\s*[—–-]\s|,?\s*(?:i\.e\.|namely|that is))"
-)
+EXPLAINED = Lazy(r"^[^\s，,。；;]{0,4}?(?:[：:（(]|即|\s*[—–-]\s|,?\s*(?:i\.e\.|namely|that is))")
 # 主动 and 专业 are concrete before an action or a thing (主动回拨: call back unasked; 专业人员),
 # vague as a manner (积极主动, 以专业的态度, 态度专业).
 MANNER_WORDS = frozenset({"主动", "专业"})
-MANNER_BEFORE = re.compile(r"(?:态度|积极|很|非常|更加|要|以)$")
-MANNER_AFTER = re.compile(
+MANNER_BEFORE = Lazy(r"(?:态度|积极|很|非常|更加|要|以)$")
+MANNER_AFTER = Lazy(
     r"^(?:$|[\s，,。；;、）)]|的|地|态度|素养|水准|形象|服务|热情|积极|关心|关怀|配合|沟通|耐心|热诚)"
 )
 
@@ -64,7 +64,7 @@ NUMBER_WORD = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
     r"|forty|forty-eight|fifty|sixty|seventy|ninety|hundred|half an?|half|once|twice"
 )
-QUANTITY = re.compile(
+QUANTITY = Lazy(
     rf"(?<![\d.]){NUMBER}\s*(?:{UNIT_ZH})"
     rf"|\b\d+(?:[.,]\d+)*\s*(?:{UNIT_EN})(?![A-Za-z])"
     rf"|\b(?:{NUMBER_WORD})\s+(?:(?:working |business )?days?|seconds?|minutes?|hours?|weeks?"
@@ -80,7 +80,7 @@ QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # Look like quantities but are not measures: 一次性, 每一位, a year (2025 年), 3 号窗口.
-NOT_QUANTITY = re.compile(
+NOT_QUANTITY = Lazy(
     r"(?:每|任何|任一)?一(?:次|位|个|名|件|项|条|种|单|人|下)|\b\d{4}\s*年|(?<!\d)\d{4}(?!\d)"
 )
 
@@ -99,9 +99,19 @@ DEFAULT = Vocabulary()
 
 @dataclass(frozen=True)
 class _Compiled:
-    vague: re.Pattern[str]
-    terms: re.Pattern[str] | None
-    name: re.Pattern[str]
+    """Chinese words in a plain pattern, English ones apart with IGNORECASE: one pattern with
+    both searched about 70 µs per field, the Chinese one alone under 1 µs."""
+
+    vague_zh: re.Pattern[str]
+    vague_en: re.Pattern[str]
+    terms: Lazy | None
+    name: Lazy
+
+    def vague(self, text: str) -> list[re.Match[str]]:
+        found = list(self.vague_zh.finditer(text))
+        if LATIN.search(text):
+            found += self.vague_en.finditer(text)
+        return sorted(found, key=lambda m: m.start())
 
 
 @lru_cache(maxsize=8)
@@ -114,13 +124,14 @@ def _compiled(vocabulary: Vocabulary) -> _Compiled:
         if normalise(w.casefold()) not in dropped
     ]
     terms = [normalise(w) for w in (*vocab.TERMS["zh"], *vocab.TERMS["en"], *vocabulary.terms)]
-    vague = _alternation(words) or "(?!)"
     zh_vague = _alternation([w for w in words if not w.isascii()]) or "(?!)"
+    en_vague = _alternation([w for w in words if w.isascii()]) or "(?!)"
     heads = _alternation(list(vocab.NAME_HEADS_ZH))
     return _Compiled(
-        vague=re.compile(vague, re.IGNORECASE),
-        terms=re.compile(_alternation(terms), re.IGNORECASE) if terms else None,
-        name=re.compile(rf"({zh_vague})(?=[{CJK}]{{0,2}}?(?:{heads}))"),
+        vague_zh=re.compile(zh_vague),
+        vague_en=re.compile(en_vague, re.IGNORECASE),
+        terms=Lazy(_alternation(terms), re.IGNORECASE) if terms else None,
+        name=Lazy(rf"({zh_vague})(?=[{CJK}]{{0,2}}?(?:{heads}))"),
     )
 
 
@@ -189,10 +200,12 @@ def vague_words(text: str, vocabulary: Vocabulary = DEFAULT) -> list[str]:
     """Vague words describing conduct in `text`, with no quantity close by in their sentence."""
     compiled = _compiled(vocabulary)
     plain = normalise(text)
+    if not compiled.vague(plain):
+        return []  # most text: nothing else to read
     visible = masked(text, vocabulary)
     numbers = quantities(plain)
     found = []
-    for match in compiled.vague.finditer(visible):
+    for match in compiled.vague(visible):
         word = match.group(0)
         after = visible[match.end() :]
         if word in MANNER_WORDS and not (
