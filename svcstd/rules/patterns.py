@@ -38,3 +38,29 @@ class Lazy:
 
     def split(self, text: str) -> list[str]:
         return self.compiled.split(text)
+
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+class Bilingual:
+    """Chinese and English alternatives of one pattern, each compiled and run only on text
+    that can hold it: a Chinese field never compiles the English half, and the Chinese half
+    needs no IGNORECASE (which makes a pattern several times slower to compile and run)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh = Lazy(zh)
+        self.en = Lazy(en, re.IGNORECASE)
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        found = [] if text.isascii() else list(self.zh.finditer(text))
+        if LATIN.search(text):
+            found += self.en.finditer(text)
+        return sorted(found, key=lambda m: m.start())
+
+    def search(self, text: str) -> re.Match[str] | None:
+        zh = None if text.isascii() else self.zh.search(text)
+        en = self.en.search(text) if LATIN.search(text) else None
+        if zh is None or en is None:
+            return zh or en
+        return zh if zh.start() <= en.start() else en

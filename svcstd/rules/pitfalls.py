@@ -5,12 +5,11 @@ P4–P6 (what the standards cover, and who knows them) are in `pitfalls_scope`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from svcstd.model import Standard, StandardFile
 from svcstd.rules import Hit, KeyPath, Settings, rule
-from svcstd.rules.patterns import Lazy
+from svcstd.rules.patterns import Bilingual, Lazy
 from svcstd.rules.reasons import (
     expected_max,
     gives_reason,
@@ -240,26 +239,24 @@ def _contradicts(doc: StandardFile, std: Standard) -> float | None:
 
 
 # An average: 平均, 均值 and the 均 compounds (日均, 月均, 人均 …), average/mean/median in any form.
-AVERAGE = Lazy(
-    r"平均|均值|(?<![每各所全凡都])[日周月年季人户件单次]均(?![应须可需要为不已能有在匀衡等摊分配设])|"
-    r"\b(?:averag(?:e|es|ed|ing)|medians?|on average)\b|"
-    r"\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
-    re.IGNORECASE,
+AVERAGE = Bilingual(
+    r"平均|均值|(?<![每各所全凡都])[日周月年季人户件单次]均(?![应须可需要为不已能有在匀衡等摊分配设])",
+    r"\b(?:averag(?:e|es|ed|ing)|medians?|on average)\b"
+    r"|\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
 )
-# A target: a bound or a goal in the same clause as the average.
-BOUND = Lazy(
+# A target: a bound or a goal in the same sentence as the average.
+BOUND = Bilingual(
     r"不超过|不多于|不少于|不低于|不高于|不大于|不小于|以内|以下|以上|低于|高于|少于|多于|控制在|保持在|"
-    r"达到|达标|目标|考核|≤|≥|<|>|[\d两三四五六七八九十]\s*(?:秒|分钟|分|小时|天|日|个?工作日)?内"
-    r"|\b(?:under|below|above|within|at least|at most|no more than|no less than|not exceed\w*"
-    r"|exceed\w*|less than|more than|fewer than|target\w*|kept|keep|goal|aim\w*|reach\w*)\b",
-    re.IGNORECASE,
+    r"达到|达标|目标|考核|≤|≥|<|>|[\d两三四五六七八九十]\s*(?:秒|分钟|分|小时|天|日|个?工作日)?内",
+    r"≤|≥|<|>|\b(?:under|below|above|within|at least|at most|no more than|no less than"
+    r"|not exceed\w*|exceed\w*|less than|more than|fewer than|target\w*|kept|keep|goal|aim\w*"
+    r"|reach\w*)\b",
 )
 # Not a target: the average feeds a plan or sets a sample (按上月平均客流排班, 人均抽查 3 单).
-NOT_TARGET = Lazy(
-    r"预测|估算|测算|排班|排定|调配|配置|安排|抽查|抽检|抽样|抽听|抽取|"
-    r"\b(?:forecast\w*|plan\w*|schedul\w*|rota\w*|staff(?:ing|ed)"
-    r"|sampl\w*|audit\w*|per inspector|per assessor)\b",
-    re.IGNORECASE,
+NOT_TARGET = Bilingual(
+    r"预测|估算|测算|排班|排定|调配|配置|安排|抽查|抽检|抽样|抽听|抽取",
+    r"\b(?:forecast\w*|plan\w*|schedul\w*|rota\w*|staff(?:ing|ed)|sampl\w*|audit\w*"
+    r"|per inspector|per assessor)\b",
 )
 SENTENCES = Lazy(r"[。；;！!？?\n]|\.(?:\s|$)")
 CLAUSES = Lazy(r"[，,、]")

@@ -11,41 +11,38 @@ from __future__ import annotations
 import re
 
 from svcstd.model import Measure
-from svcstd.rules.patterns import Lazy
+from svcstd.rules.patterns import Bilingual, Lazy
 from svcstd.rules.text import normalise
 
 # The customer's voice: surveys, complaints, call-backs, reviews, what customers say.
-CUSTOMER_VOICE = Lazy(
-    r"调研|调查|问卷|满意|投诉|回访|访谈|座谈|焦点小组|反馈|意见|留言|差评|好评|评价|诉求|抱怨|来电|来信|申诉|感受|"
-    r"(?:客户|顾客|乘客|旅客|宾客|业主|患者|病人|用户|居民|群众|市民|家长|来电人)"
-    r"(?:希望|期望|表示|反映|认为|提到|要求|抱怨|说)|NPS|净推荐|"
+CUSTOMER_VOICE = Bilingual(
+    r"调研|调查|问卷|满意|投诉|回访|访谈|座谈|焦点小组|反馈|意见|留言|差评|好评|评价|诉求|抱怨|来电|来信|"
+    r"申诉|感受|净推荐|(?:客户|顾客|乘客|旅客|宾客|业主|患者|病人|用户|居民|群众|市民|家长|来电人)"
+    r"(?:希望|期望|表示|反映|认为|提到|要求|抱怨|说)",
     r"\b(?:survey\w*|complained|complaints? (?:data|analysis|log|records?|review|about|say|show\w*)"
-    r"|\d[\d,]* complaints|feedback|interview\w*|focus groups?|reviews?|satisf\w+|"
+    r"|\d[\d,]* complaints|feedback|interview\w*|focus groups?|reviews?|satisf\w+|NPS|"
     r"CSAT|net promoter|verbatims?|(?:customers?|passengers?|patients?|guests?|residents?|callers?"
     r"|users?|tenants?) (?:said|say|says|told|report\w*|want\w*|expect\w*|rat\w+|ask\w*|prefer\w*))",
-    re.IGNORECASE,
 )
 # A business target: what the company wants from the customer, not what the customer values.
-BUSINESS_TARGET = Lazy(
+BUSINESS_TARGET = Bilingual(
     r"销量|销售|营收|收入|业绩|利润|转化率|成交|办理量|业务量|产能|人效|坪效|客单价|交叉销售|营销|"
-    r"推荐办理|推荐.{0,6}(?:合约|套餐|产品|理财|信用卡)|考核指标|KPI|创收|揽收量|预算|人均处理|每人每[天日班]|"
+    r"推荐办理|推荐.{0,6}(?:合约|套餐|产品|理财|信用卡)|考核指标|创收|揽收量|预算|人均处理|每人每[天日班]",
     r"\b(?:sales|revenue|upsell\w*|cross-sell\w*|conversion|productivity|profit\w*|margin|KPIs?"
-    r"|attach rate|basket size|per hour|throughput|income|budget\w*|per (?:officer|agent|adviser|advisor|staff|employee|head)"
-    r"|staffing allocat\w*)\b",
-    re.IGNORECASE,
+    r"|attach rate|basket size|per hour|throughput|income|budget\w*|staffing allocat\w*"
+    r"|per (?:officer|agent|adviser|advisor|staff|employee|head))\b",
 )
 # A regulator's or head office's checklist: what an auditor ticks, not what customers value.
-REGULATOR_CHECKLIST = Lazy(
-    r"检查表|检查清单|评分表|评比|验收|达标创建|星级评定|上级检查|主管部门检查|监管检查|考核细则|暗访评分|"
+REGULATOR_CHECKLIST = Bilingual(
+    r"检查表|检查清单|评分表|评比|验收|达标创建|星级评定|上级检查|主管部门检查|监管检查|考核细则|暗访评分",
     r"\b(?:checklists?|audit\w*|inspection (?:regime|framework|criteria)|league tables?"
     r"|compliance (?:check|visit|review)s?)\b",
-    re.IGNORECASE,
 )
 # Appeals to industry custom (pitfall 2).
-INDUSTRY = Lazy(
+INDUSTRY = Bilingual(
     r"行规|行业惯例|行业规矩|行业做法|行业通行|行业普遍|行业内|行业常规|业内|同业|同行|惯例|"
     r"对标|标杆|看齐|参照.{0,6}(?:同业|同行|友商|其他)|友商|竞争对手|"
-    r"(?:跟|和|与|同|像)(?:其他|别的|别家|各大|外地|兄弟).{0,10}(?:一样|相同|一致)|"
+    r"(?:跟|和|与|同|像)(?:其他|别的|别家|各大|外地|兄弟).{0,10}(?:一样|相同|一致)",
     r"\b(?:industry (?:practice|custom|norm|standard|convention|habit|benchmark)s?|common practice"
     r"|usual practice|standard practice|customary|sector (?:norm|practice|standard)s?"
     r"|(?:industry|sector|market) norms?|(?:our|its|their|sector|industry) peers|competitors?"
@@ -53,39 +50,34 @@ INDUSTRY = Lazy(
     r"|what other (?:providers|operators|banks|firms|companies|hotels|carriers) do"
     r"|(?:other|rival) (?:providers|operators|banks|firms|companies|hotels|carriers)"
     r"|everyone (?:in the (?:industry|sector) )?does)\b",
-    re.IGNORECASE,
 )
 # A rationale that restates pitfall 1 instead of giving a reason.
-STRICTER_IS_BETTER = Lazy(
+STRICTER_IS_BETTER = Bilingual(
     r"越严|从严|宁严|严要求|要求越高|越高越好|标准越高|拔高|倒逼|鞭策|警惕|警醒|紧迫感|施压|"
-    r"给.{0,4}压力|盯着|不松懈|绷紧|没有借口|最高标准|"
+    r"给.{0,4}压力|盯着|不松懈|绷紧|没有借口|最高标准",
     r"\b(?:the )?strict(?:er|est)? (?:the|is better)\b|\bthe stricter\b|\bstricter (?:is|means)\b"
     r"|\bthe higher the (?:bar|standard|target)\b|\braise the bar\b|\bbar high\b|\bon their toes\b"
     r"|\b(?:keeps?|stay|stays|more) alert\b|\bno excuses?\b|\b(?:put|keep) (?:the )?pressure\b"
     r"|\bstretch target\b|\bmore demanding\b",
-    re.IGNORECASE,
 )
 # Reasons for keeping a standard from customers that restate pitfall 6.
-HIDE_FROM_CUSTOMERS = Lazy(
+HIDE_FROM_CUSTOMERS = Bilingual(
     r"免得|以免|避免|防止|据此|拿.{0,12}(?:投诉|要求|说事|索赔)|追究|索赔|抬高.{0,4}期望|"
     r"提高.{0,4}期望|没必要|不必|无需|不需要|用不着|内部考核|内部掌握|仅供内部|内部使用|"
-    r"仅作.{0,4}内部|对内不对外|不对外|担责|追责|当作承诺|当成承诺|"
+    r"仅作.{0,4}内部|对内不对外|不对外|担责|追责|当作承诺|当成承诺",
     r"\b(?:hold (?:us|the company|staff|the branch) (?:to|accountable)|held to|used? against"
     r"|against us|claims?|compensation|expectations?|need not|needn't|no need|don't need"
     r"|do not need|internal(?: use)? only|for internal|internal target|liabilit\w*)\b",
-    re.IGNORECASE,
 )
 # Reasons that justify holding back for now: a trial, security, privacy, the law.
-FAIR_HOLD_BACK = Lazy(
-    r"试行|试点|安全|防范|诈骗|欺诈|隐私|个人信息|法律|保密规定|修订中|届时|之后公布|后公布|"
+FAIR_HOLD_BACK = Bilingual(
+    r"试行|试点|安全|防范|诈骗|欺诈|隐私|个人信息|法律|保密规定|修订中|届时|之后公布|后公布",
     r"\b(?:pilot|trial|security|fraud|privacy|personal data|legal|until|will be published)\b",
-    re.IGNORECASE,
 )
 
-EXPECTS = Lazy(
-    r"可以?接受|能接受|愿意等|可容忍|期望|希望|满意(?![率度])|预期|"
+EXPECTS = Bilingual(
+    r"可以?接受|能接受|愿意等|可容忍|期望|希望|满意(?![率度])|预期",
     r"\b(?:accept\w*|expect\w*|happy|satisfied|willing to wait|tolerat\w*|want\w*|content)\b",
-    re.IGNORECASE,
 )
 DURATION = Lazy(
     r"(\d+(?:\.\d+)?)\s*(?:(秒|分钟|分|小时|个小时|个?工作日|天|日)|"
