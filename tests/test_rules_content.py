@@ -244,6 +244,30 @@ CASES = [
         ["unpublished_reason: |Internal"],
     ),
     (
+        "P6-reason-raises-expectations",
+        [
+            (
+                "target: 0.95",
+                "target: 0.95\n            published: false\n"
+                "            unpublished_reason: not published, to avoid raising expectations",
+            )
+        ],
+        "P6",
+        ["unpublished_reason: |not published"],
+    ),
+    (
+        "P6-reason-mentions-claims",
+        [
+            (
+                "target: 0.95",
+                "target: 0.95\n            published: false\n"
+                "            unpublished_reason: the claim form carries it; published in the pilot leaflet",
+            )
+        ],
+        "P6",
+        [],
+    ),
+    (
         "P6-reason-trial",
         [
             (
