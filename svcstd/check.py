@@ -123,7 +123,11 @@ def _matches(path: Path, pattern: str, config: Config) -> bool:
 def check_paths(paths: Iterable[Path], config: Config) -> Report:
     """Check every file and the ids across files; findings sorted by file and position."""
     files = [(path, _display(path)) for path in discover(paths, config)]
-    settings = Settings(today=config.today, max_standards_per_step=config.max_standards_per_step)
+    settings = Settings(
+        today=config.today,
+        max_standards_per_step=config.max_standards_per_step,
+        vocabulary=config.vocabulary,
+    )
     findings: list[Finding] = []
     first_file_of_id: dict[str, str] = {}
     for path, display in files:

@@ -13,8 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from svcstd.errors import SvcstdError
+from svcstd.rules.text import DEFAULT, Vocabulary
 
-KEYS = ("select", "ignore", "strict", "exclude", "max-standards-per-step")
+KEYS = (
+    "select",
+    "ignore",
+    "strict",
+    "exclude",
+    "max-standards-per-step",
+    "vague-words",
+    "not-vague",
+    "terms",
+)
+LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_standards_per_step: int = 7
     today: dt.date = field(default_factory=dt.date.today)
+    vocabulary: Vocabulary = DEFAULT  # vague words and terms of art a project adds or removes
 
 
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -121,6 +133,11 @@ def _from_table(path: Path, table: dict[str, Any]) -> Config:
         select, ignore = parse_codes(table.get("select")), parse_codes(table.get("ignore"))
     except SvcstdError as error:
         raise SvcstdError(error.message, where) from None
+    vocabulary = Vocabulary(
+        vague=_words(table, "vague-words", where),
+        not_vague=_words(table, "not-vague", where),
+        terms=_words(table, "terms", where),
+    )
     return Config(
         root=path.parent.resolve(),
         source=path,
@@ -129,4 +146,23 @@ def _from_table(path: Path, table: dict[str, Any]) -> Config:
         strict=strict,
         exclude=tuple(exclude),
         max_standards_per_step=limit,
+        vocabulary=vocabulary,
     )
+
+
+def _words(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """`key = {zh = ["…"], en = ["…"]}`: words per language, checked like the other settings."""
+    value = table.get(key, {})
+    shape = f'\'{key}\' must be a table of word lists per language, e.g. {key} = {{zh = ["…"], en = ["…"]}}'
+    if not isinstance(value, dict):
+        raise SvcstdError(shape, where)
+    words: list[str] = []
+    for language, items in value.items():
+        if language not in LANGUAGES:
+            raise SvcstdError(
+                f"'{key}' has unknown language '{language}'; use {' or '.join(LANGUAGES)}", where
+            )
+        if not isinstance(items, list) or not all(isinstance(w, str) and w.strip() for w in items):
+            raise SvcstdError(f"'{key}.{language}' must be a list of non-empty words", where)
+        words.extend(w.strip() for w in items)
+    return tuple(words)

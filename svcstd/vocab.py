@@ -83,3 +83,62 @@ FAIL_TOKENS = frozenset(
 )
 # `/` is how many Chinese sheets mark "not applicable" (full-width ／ reads as / once cleaned).
 NA_TOKENS = frozenset({"na", "n/a", "n.a.", "not applicable", "-", "—", "/", "不适用", "无此项"})
+
+
+# --- Rule vocabulary: the words `svcstd validate` reads standards with ---------------------
+# Users extend or trim the vague words and terms of art per language in their settings
+# (`vague-words`, `not-vague`, `terms`). Chinese entries match anywhere in the text; English
+# ones match whole words in any case.
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """One entry per line or comma, so that the lists read as lists."""
+    return tuple(
+        word.strip() for line in text.splitlines() for word in line.split(",") if word.strip()
+    )
+
+
+# Words a customer and an inspector read differently: "及时" is 10 s to one, 10 min to another.
+VAGUE_WORDS: dict[str, tuple[str, ...]] = {
+    "zh": _words(
+        """
+        及时, 尽快, 尽早, 迅速, 快速, 快捷, 较快, 第一时间, 短时间, 适时
+        热情, 耐心, 友好, 礼貌, 亲切, 贴心, 用心, 细心, 细致, 周到, 得体, 大方得体
+        适当, 恰当, 合理, 妥善, 妥当, 良好, 优质, 高效, 认真, 到位, 规范, 主动, 积极, 专业
+        尽量, 尽可能, 尽力, 充分, 一定程度
+        """
+    ),
+    "en": _words(
+        """
+        promptly, quickly, swiftly, speedily, timely, shortly
+        as soon as possible, asap, in a timely manner, in a timely fashion
+        without undue delay, without delay, undue delay, at the earliest opportunity, in due course
+        friendly, warmly, polite, politely, courteous, courteously, patiently
+        helpful, sensitively, professionally, in a professional manner, professional manner
+        appropriate, appropriately, as appropriate, where appropriate, properly, efficiently
+        reasonable, reasonably, adequate, adequately, where possible, if possible, as needed
+        """
+    ),
+}
+
+# Fixed terms that hold a vague word but name a defined thing: not vague.
+TERMS: dict[str, tuple[str, ...]] = {
+    "zh": _words(
+        """
+        服务规范, 规范化, 行为规范, 操作规范, 技术规范, 管理规范, 作业规范
+        合理化建议, 礼貌用语, 文明礼貌用语, 快速路, 随时随地, 主动脉
+        """
+    ),
+    "en": _words(
+        """
+        reasonable adjustment, reasonable adjustments, adequate explanation, adequate explanations
+        reasonable care and skill, quick start, quick reference
+        """
+    ),
+}
+
+# A vague word just before one of these (at most two characters between) is part of the name
+# of a counter, lane or team — 快速办理窗口, 绿色通道 — not a description of conduct.
+NAME_HEADS_ZH = _words(
+    "窗口, 通道, 流程, 专窗, 专席, 专线, 柜台, 服务台, 专区, 车道, 服务队, 小组, 之星, 标兵"
+)

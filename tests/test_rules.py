@@ -293,7 +293,7 @@ CASES = [
             ('how: 说"您好', 'how: 按行规说"您好'),
         ),
         "P2",
-        [("- |id: HL-02", "P2")],
+        [('how: |按行规说"您好', "P2")],
     ),
     (
         "P2-industry-with-evidence",
@@ -425,8 +425,10 @@ ITEM = """\
 
 
 def with_extra_step(count: int) -> str:
+    """`count` standards on the manner factor, made almost as important as speed."""
     items = "".join(ITEM.format(n=n) for n in range(count))
-    return BASE + STEP_WITH.format(items=items)
+    text = BASE.replace("name: 礼仪, importance: 3", "name: 礼仪, importance: 4")
+    return text + STEP_WITH.format(items=items)
 
 
 def test_p4_too_many_standards_in_a_step(check) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from svcstd.findings import Severity
 from svcstd.model import StandardFile
+from svcstd.rules.text import DEFAULT, Vocabulary
 
 KeyPath = tuple[str | int, ...]
 
@@ -24,6 +25,7 @@ class Settings:
 
     today: dt.date = field(default_factory=dt.date.today)
     max_standards_per_step: int = 7
+    vocabulary: Vocabulary = DEFAULT  # vague words and terms added or removed in settings
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def ordered() -> list[Rule]:
     return sorted(RULES.values(), key=lambda r: (order.index(r.code[0]), int(r.code[1:])))
 
 
-from svcstd.rules import clarity, method, pitfalls, structure  # noqa: E402  (registration)
+from svcstd.rules import clarity, method, pitfalls, pitfalls_scope, structure  # noqa: E402
 
 __all__ = [
     "RULES",
@@ -122,5 +124,6 @@ __all__ = [
     "method",
     "ordered",
     "pitfalls",
+    "pitfalls_scope",
     "structure",
 ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from svcstd.model import StandardFile, split_roles
 from svcstd.rules import Hit, Settings, rule
+from svcstd.rules.text import vague_words
 
 ELEMENTS = {"what": "做什么", "who": "谁来做", "when": "何时做", "how": "怎样做"}
 
@@ -50,43 +50,7 @@ def incomplete_standard(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
             )
 
 
-VAGUE_ZH = (
-    "及时|尽快|迅速|热情|耐心|适当|尽量|良好|认真|周到|快速|友好|礼貌|合理|妥善|适时|"
-    "尽可能|较快|一定程度|大方得体"
-)
-VAGUE_EN = (
-    r"promptly|quickly|as soon as possible|asap|friendly|appropriate(?:ly)?|timely|"
-    r"polite(?:ly)?|courteous(?:ly)?|reasonabl[ey]|properly|patient(?:ly)?|warmly|"
-    r"in a timely manner|where possible|if possible|as needed|adequate(?:ly)?"
-)
-VAGUE = re.compile(rf"{VAGUE_ZH}|\b(?:{VAGUE_EN})\b", re.IGNORECASE)
-NUMBER = re.compile(
-    r"[0-9０-９]|[零一二两三四五六七八九十百千半]+\s*"
-    r"(?:秒|分|小时|天|日|次|声|个|遍|步|米|句|下|名|人|位|%|％|成|倍)|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|"
-    r"forty|sixty|ninety|half an?|a few)\s+(?:seconds?|minutes?|hours?|days?|"
-    r"working days?|times?|rings?|steps?|met(?:er|re)s?|sentences?)\b",
-    re.IGNORECASE,
-)
-# Terms of art that contain a vague word but have a defined meaning (e.g. UK law).
-TERMS = re.compile(r"reasonable adjustments?|adequate explanations?", re.IGNORECASE)
-# Characters either side of a vague word in which a number makes it concrete; English words
-# are longer, so "promptly, within two minutes" needs a wider window than "30 秒内及时".
-NEARBY = 10
-NEARBY_LATIN = 24
-CHECKED_TEXT = ("what", "when", "how", "check")
-
-
-def vague_words(text: str) -> list[str]:
-    """Vague words in `text` that have no number within `NEARBY` characters."""
-    found = []
-    text = TERMS.sub(lambda m: "·" * len(m.group(0)), text)
-    for match in VAGUE.finditer(text):
-        reach = NEARBY_LATIN if match.group(0).isascii() else NEARBY
-        window = text[max(0, match.start() - reach) : match.end() + reach]
-        if not NUMBER.search(window):
-            found.append(match.group(0))
-    return found
+STAFF_TEXT = ("what", "when", "how", "check")
 
 
 @rule("C2", "vague-wording", title="Vague word with no number", zh="措辞模糊", severity="warning")
@@ -94,28 +58,47 @@ def vague_wording(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     """A standard uses a vague word (及时, 热情, promptly …) without a number to pin it down.
 
     ## What it checks
-    `what`, `when`, `how` and `check` for words such as 及时, 尽快, 迅速, 热情, 耐心, 适当,
-    尽量, 良好, promptly, quickly, as soon as possible, friendly, appropriate. A number close by
-    makes the word concrete: "30 秒内及时回复" passes, "及时回复" does not.
+    `what`, `when`, `how`, `check` and `customer_text` (the promise `svcstd render promise`
+    publishes) for words such as 及时, 尽快, 热情, 耐心, 到位, 规范, 主动, promptly, without
+    undue delay, in a professional manner (the list, and how to extend or trim it with the
+    `vague-words`, `not-vague` and `terms` settings, is in the README). Traditional characters
+    (盡快, 專業) are read too. A word is not vague where it does not describe conduct:
+    - inside a quoted script or a named document: 说“请您耐心稍候”, 按《服务规范》;
+    - inside what staff must not do: 禁止说“请耐心等待”, never tell callers to be patient;
+    - inside a fixed term or a name: 快速办理窗口, 绿色通道, child-friendly toilets, reasonable
+      adjustments; 主动 and 专业 before an action or a thing (主动回拨, 专业人员);
+    - explained on the spot: 热情问候（起身、微笑、说“您好”）;
+    - with a quantity an inspector can check in the same sentence, within a few words: a number
+      with a unit (30 秒, 2 working days, 95 %), a count (两声, 3 次), a clock time (17:00), a bound
+      (不超过 3), a day (当天, next working day). A phone or counter number (12345, 3 号窗口), a
+      year, 每一位 and 一次性 are not quantities.
 
     ## Why it matters
     "及时" means ten seconds to one customer and ten minutes to another. A standard must be
-    measurable (可衡量) and verifiable (可检验); an inspector cannot check "热情".
+    measurable (可衡量) and verifiable (可检验); an inspector cannot check "热情". A promise to
+    customers in vague words (我们将及时处理) tells them nothing they can hold staff to.
 
     ## Bad
     ```yaml
-    how: 热情接待，及时回复客户
+    how: 热情接待，及时回复 12345 来电
+    customer_text: 我们将及时为您处理
     ```
 
     ## Good
     ```yaml
-    how: 客户进门 3 米内起身问候，30 秒内回复
+    how: 客户进门 3 米内起身问候；12345 来电 2 个工作日内回复
+    customer_text: 报修后 30 分钟内上门
+    ```
+
+    ## Near miss (not flagged)
+    ```yaml
+    how: 未接通的来电主动回拨；禁止说“请耐心等待”，改为告知预计时长
     ```
     """
     for path, _, _, std in doc.standards():
-        for name in CHECKED_TEXT:
+        for name in (*STAFF_TEXT, "customer_text"):
             text = getattr(std, name)
-            words = vague_words(text) if text else []
+            words = vague_words(text, settings.vocabulary) if text else []
             if words:
                 unique = list(dict.fromkeys(words))
                 listed, listed_en = "、".join(unique), "', '".join(unique)

@@ -1,13 +1,24 @@
-"""The six pitfalls of writing service standards (制定服务标准的误区), P1–P6."""
+"""Pitfalls of the bound itself (制定服务标准的误区 1–3): too strict, copied from custom, an average.
+
+P4–P6 (what the standards cover, and who knows them) are in `pitfalls_scope`.
+"""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
 
-from svcstd.model import Factor, StandardFile
-from svcstd.rules import Hit, Settings, rule
+from svcstd.model import Standard, StandardFile
+from svcstd.rules import Hit, KeyPath, Settings, rule
+from svcstd.rules.patterns import Bilingual, Lazy
+from svcstd.rules.reasons import (
+    expected_max,
+    gives_reason,
+    industry_appeal,
+    is_customer_voice,
+    leans_on_industry,
+    restates_strictness,
+)
+from svcstd.rules.text import normalise
 
 STRICT_TARGET = 0.98
 
@@ -18,7 +29,12 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
 
     ## What it checks
     - a 100 % target on a standard that is not a red line (`critical: false`);
-    - a bound stricter than what customers say they expect (`measure.expectation`);
+    - a `rationale` that restates the pitfall instead of giving a reason ("定得越严，员工越能保持
+      警惕", "the stricter, the more alert staff stay");
+    - a bound stricter than what customers expect: `measure.expectation` when it is stated,
+      otherwise a wait the factor's `evidence` says customers accept ("90% 的客户可接受 15 分钟以内"),
+      when the bound is at least twice as strict. A rationale silences this only if it neither
+      restates the pitfall nor leans on industry custom;
     - a strict standard — target ≥ 98 % or a red line — with no `rationale`.
 
     ## Why it matters
@@ -28,9 +44,11 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
 
     ## Bad
     ```yaml
-    what: 铃响后接听
-    measure: {kind: duration, unit: s, max: 3, expectation: {max: 15}}
-    target: 1.0
+    factors: [{id: wait, name: 等候, importance: 5, evidence: 调研：85% 的客户对 15 分钟以内的等候表示满意}]
+    ...
+        measure: {kind: duration, unit: min, max: 3}
+        target: 1.0
+        rationale: 定得越严，员工越能保持警惕
     ```
 
     ## Good
@@ -40,9 +58,14 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     target: 0.9
     rationale: 调研显示客户可接受 15 秒内接听；10 秒留出余量
     ```
+
+    ## Near miss (not flagged)
+    Evidence that customers want *at least* 3 days' notice is not a wait they accept: a
+    7-day notice standard is not stricter than it.
     """
     for path, _, _, std in doc.standards():
-        if std.target >= 1.0 and not std.critical:
+        hundred_not_critical = std.target >= 1.0 and not std.critical
+        if hundred_not_critical:
             yield Hit(
                 (*path, "target"),
                 f"target 100% on {std.id}, which is not a red line; one slip fails it — "
@@ -50,31 +73,18 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
                 f"标准 {std.id} 不是红线却要求 100% 达标，一次失误即不达标；请设定可持续的比例"
                 "（如 0.95），或标为 critical 并说明理由",
             )
-        measure = std.measure
-        expected = measure.expectation if measure else None
-        if measure and expected and not std.rationale:
-            if measure.max is not None and expected.max is not None and measure.max < expected.max:
-                yield Hit(
-                    (*path, "measure", "max"),
-                    f"max {measure.max:g} is stricter than customers expect ({expected.max:g}); "
-                    "meet the expectation rather than beat it at any cost, or explain in `rationale`",
-                    f"max {measure.max:g} 比客户期望（{expected.max:g}）更严；满足期望即可，"
-                    "或在 rationale 中说明理由",
-                )
-            if measure.min is not None and expected.min is not None and measure.min > expected.min:
-                yield Hit(
-                    (*path, "measure", "min"),
-                    f"min {measure.min:g} is stricter than customers expect ({expected.min:g}); "
-                    "meet the expectation, or explain in `rationale`",
-                    f"min {measure.min:g} 比客户期望（{expected.min:g}）更严；满足期望即可，"
-                    "或在 rationale 中说明理由",
-                )
-        hundred_not_critical = std.target >= 1.0 and not std.critical
-        if (
-            (std.target >= STRICT_TARGET or std.critical)
-            and not std.rationale
-            and not hundred_not_critical
-        ):
+        restated = restates_strictness(std.rationale)
+        if restated:
+            yield Hit(
+                (*path, "rationale"),
+                f"the rationale of {std.id} ('{restated}') restates the pitfall instead of giving "
+                "a reason; say what customers need and how you know",
+                f"标准 {std.id} 的 rationale（“{restated}”）只是重复“越严越好”的误区，不是理由；"
+                "请说明客户需要什么、依据是什么",
+            )
+        yield from _beyond_expectation(doc, path, std)
+        strict = std.target >= STRICT_TARGET or std.critical
+        if strict and not std.rationale and not hundred_not_critical:
             kind = "a red line" if std.critical else f"target {std.target:.0%}"
             kind_zh = "红线" if std.critical else f"达标率 {std.target:.0%}"
             yield Hit(
@@ -84,22 +94,65 @@ def stricter_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
             )
 
 
-INDUSTRY = re.compile(
-    r"行规|行业惯例|行业规矩|行业做法|业内惯例|业内通行|同行都|惯例|"
-    r"\b(?:industry (?:practice|custom|norm|standard|convention)s?|common practice|"
-    r"everyone (?:in the industry )?does)\b",
-    re.IGNORECASE,
-)
+FAR = 2.0  # a bound this many times stricter than the expectation read from evidence text
+
+
+def _expectation(doc: StandardFile, std: Standard) -> tuple[float | None, float | None, bool]:
+    """What customers expect (min, max) and whether it was stated (True) or read from evidence."""
+    measure = std.measure
+    if measure is None or not measure.numeric:
+        return None, None, True
+    if measure.expectation is not None:
+        return measure.expectation.min, measure.expectation.max, True
+    factor = doc.factor(std.factor)
+    if factor is None or not factor.evidence:
+        return None, None, True
+    return None, expected_max(factor.evidence, measure), False
+
+
+def _beyond_expectation(doc: StandardFile, path: KeyPath, std: Standard) -> Iterator[Hit]:
+    """A bound stricter than customers expect, with no rationale that gives a reason."""
+    measure = std.measure
+    if measure is None or gives_reason(std.rationale):
+        return
+    low, high, stated = _expectation(doc, std)
+    margin = 1.0 if stated else FAR
+    if measure.max is not None and high is not None and measure.max * margin < high:
+        said = "customers expect" if stated else "the factor's evidence says customers accept"
+        said_zh = "客户期望" if stated else "要素证据显示客户可接受"
+        yield Hit(
+            (*path, "measure", "max"),
+            f"max {measure.max:g} is stricter than {said} ({high:g}); "
+            "meet the expectation rather than beat it at any cost, or explain in `rationale`",
+            f"max {measure.max:g} 比{said_zh}（{high:g}）更严；满足期望即可，"
+            "或在 rationale 中说明理由",
+        )
+    if measure.min is not None and low is not None and measure.min > low:
+        yield Hit(
+            (*path, "measure", "min"),
+            f"min {measure.min:g} is stricter than customers expect ({low:g}); "
+            "meet the expectation, or explain in `rationale`",
+            f"min {measure.min:g} 比客户期望（{low:g}）更严；满足期望即可，"
+            "或在 rationale 中说明理由",
+        )
+
+
 TEXT_FIELDS = ("what", "when", "how", "check", "rationale")
+CONTRADICTS = 1.5  # a bound this far from what customers said, either way, is not theirs
 
 
 @rule("P2", "industry-custom", title="Following industry custom", zh="标准要符合行规")
 def industry_custom(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A standard rests on industry custom where its factor has no customer evidence.
+    """A standard rests on industry custom where customers have not been heard.
 
     ## What it checks
-    Standards with `basis: industry`, or whose text appeals to 行规 / 行业惯例 / industry
-    practice, when the key factor they serve has no `evidence` from customers.
+    Standards with `basis: industry`, or whose text appeals to custom (行规, 行业惯例, 同行通行做法,
+    对标, 与其他部门看齐, "in line with sector norms", "what other providers do" …), when
+    - the key factor they serve has no evidence in the customer's voice (survey, complaints,
+      call-backs, reviews), or
+    - that evidence contradicts the custom followed: customers accept a wait at least 1.5 times
+      longer or shorter than the bound (from `measure.expectation` or the evidence text), or
+    - the `rationale` gives custom as its only reason, with no customer voice of its own.
 
     ## Why it matters
     "A standard must follow industry custom" (标准要符合行规) is the second pitfall: the
@@ -121,17 +174,49 @@ def industry_custom(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     ...
         basis: customer
     ```
+
+    ## Near miss (not flagged)
+    ```yaml
+    rationale: 90% 的验收口径是行业通行做法；来电数据显示报网速慢的家庭 62% 确实不足 90%，与客户的感受一致
+    ```
     """
     for path, _, _, std in doc.standards():
-        texts = [getattr(std, name) or "" for name in TEXT_FIELDS]
-        appeal = next((m.group(0) for t in texts if (m := INDUSTRY.search(t))), None)
-        if std.basis != "industry" and appeal is None:
+        field = next((name for name in TEXT_FIELDS if industry_appeal(getattr(std, name))), None)
+        if std.basis != "industry" and field is None:
             continue
         factor = doc.factor(std.factor)
-        if factor is not None and factor.evidence:
+        evidence = factor.evidence if factor is not None else None
+        contradiction = _contradicts(doc, std)
+        alone = leans_on_industry(std.rationale)  # custom is the rationale's only reason
+        if is_customer_voice(evidence) and contradiction is None and alone is None:
             continue
-        reason = "`basis: industry`" if std.basis == "industry" else f"'{appeal}'"
-        where = (*path, "basis") if std.basis == "industry" else path
+        appeal = industry_appeal(getattr(std, field)) if field else None
+        reason = f"'{appeal}'" if appeal else "`basis: industry`"
+        if field and std.basis == "industry":
+            where: KeyPath = path  # the basis and the text both rest on custom: the standard does
+        else:
+            where = (*path, field) if field else (*path, "basis")
+        if contradiction is not None and std.measure and std.measure.max is not None:
+            bound = std.measure.max
+            yield Hit(
+                where,
+                f"{std.id} follows industry custom ({reason}) although its factor's customer "
+                f"evidence points elsewhere (customers accept {contradiction:g}, the standard sets "
+                f"{bound:g}); set the bound from what customers say",
+                f"标准 {std.id} 照搬行规（{reason}），但其关键要素的客户证据与之不符（客户可接受 "
+                f"{contradiction:g}，标准定为 {bound:g}）；"
+                "请按客户的声音设定",
+            )
+            continue
+        if alone is not None and is_customer_voice(evidence):
+            yield Hit(
+                (*path, "rationale"),
+                f"the rationale of {std.id} rests on industry custom alone ('{alone}'); say what "
+                "customers told you (survey, complaints) that supports the standard",
+                f"标准 {std.id} 的 rationale 只以行规为依据（“{alone}”）；请说明客户的声音"
+                "（调研、投诉）如何支持这条标准",
+            )
+            continue
         yield Hit(
             where,
             f"{std.id} rests on industry custom ({reason}) but its factor has no customer "
@@ -141,11 +226,58 @@ def industry_custom(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
         )
 
 
-AVERAGE = re.compile(
-    r"平均|均值|人均|\b(?:average|median)\b|"
-    r"\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
-    re.IGNORECASE,
+def _contradicts(doc: StandardFile, std: Standard) -> float | None:
+    """What customers accept, when the standard's bound is far from it in either direction."""
+    measure = std.measure
+    if measure is None or measure.max is None:
+        return None
+    _, expected, _ = _expectation(doc, std)
+    if expected is None or expected <= 0:
+        return None
+    ratio = measure.max / expected
+    return expected if ratio > CONTRADICTS or ratio < 1 / CONTRADICTS else None
+
+
+# An average: 平均, 均值 and the 均 compounds (日均, 月均, 人均 …), average/mean/median in any form.
+AVERAGE = Bilingual(
+    r"平均|均值|(?<![每各所全凡都])[日周月年季人户件单次]均(?![应须可需要为不已能有在匀衡等摊分配设])",
+    r"\b(?:averag(?:e|es|ed|ing)|medians?|on average)\b"
+    r"|\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
 )
+# A target: a bound or a goal in the same sentence as the average.
+BOUND = Bilingual(
+    r"不超过|不多于|不少于|不低于|不高于|不大于|不小于|以内|以下|以上|低于|高于|少于|多于|控制在|保持在|"
+    r"达到|达标|目标|考核|≤|≥|<|>|[\d两三四五六七八九十]\s*(?:秒|分钟|分|小时|天|日|个?工作日)?内",
+    r"≤|≥|<|>|\b(?:under|below|above|within|at least|at most|no more than|no less than"
+    r"|not exceed\w*|exceed\w*|less than|more than|fewer than|target\w*|kept|keep|goal|aim\w*"
+    r"|reach\w*)\b",
+)
+# Not a target: the average feeds a plan or sets a sample (按上月平均客流排班, 人均抽查 3 单).
+NOT_TARGET = Bilingual(
+    r"预测|估算|测算|排班|排定|调配|配置|安排|抽查|抽检|抽样|抽听|抽取",
+    r"\b(?:forecast\w*|plan\w*|schedul\w*|rota\w*|staff(?:ing|ed)|sampl\w*|audit\w*"
+    r"|per inspector|per assessor)\b",
+)
+SENTENCES = Lazy(r"[。；;！!？?\n]|\.(?:\s|$)")
+CLAUSES = Lazy(r"[，,、]")
+
+
+def average_target(text: str, defines: bool) -> str | None:
+    """The average a text sets as a target, if any.
+
+    A bound or goal anywhere in the sentence makes the average a target ("On average, we
+    answer within 16 minutes"), unless the average's own clause plans or samples with it.
+    `defines`: the text says what is measured (`what` of a numeric standard), so an average
+    there is what the bound applies to even with no bound word beside it.
+    """
+    for sentence in SENTENCES.split(normalise(text)):
+        for clause in CLAUSES.split(sentence):
+            match = AVERAGE.search(clause)
+            if match is None or NOT_TARGET.search(clause):
+                continue
+            if defines or BOUND.search(sentence):
+                return match.group(0)
+    return None
 
 
 @rule("P3", "average-as-target", title="Targeting the average", zh="以平均数为目标")
@@ -153,8 +285,12 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     """A standard targets an average instead of every encounter.
 
     ## What it checks
-    "平均", "均值", "average", "mean" in `what`, `when`, `how` or `check`, and
-    `measure.aggregate: mean` or `median`.
+    An average set as a target in `what`, `when`, `how`, `check` or `customer_text`: 平均, 均值,
+    the 均 compounds (日均, 月均, 人均 …), average / averages / averaging / on average, mean time,
+    median — when the sentence bounds it (不超过, within, under, 目标 …) or it names what a
+    numeric measure measures (`what`). Also `measure.aggregate: mean` or `median`. An average
+    that feeds a plan (按上月平均客流排班) or sets a sample (人均抽查 3 单) is not a target, and
+    均 meaning "all" (均应, 各台均配备) is not an average.
 
     ## Why it matters
     "Targeting the average" (以平均数为目标) is the third pitfall: an average waiting time of
@@ -165,6 +301,7 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     ```yaml
     what: 客户平均等待时间不超过 10 分钟
     measure: {kind: duration, unit: min, max: 10, aggregate: mean}
+    customer_text: On average, we answer your call within 16 minutes
     ```
 
     ## Good
@@ -173,19 +310,32 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
     measure: {kind: duration, unit: min, max: 10}
     target: 0.9     # 90% 的客户
     ```
+
+    ## Near miss (not flagged)
+    ```yaml
+    how: 按上月平均客流排班
+    check: 质检员人均抽查 3 单
+    ```
     """
     for path, _, _, std in doc.standards():
+        numeric = bool(std.measure and std.measure.numeric)
+        found: list[tuple[str, str]] = []
         for name in ("what", "when", "how", "check"):
-            match = AVERAGE.search(getattr(std, name) or "")
-            if match:
-                yield Hit(
-                    (*path, name),
-                    f"'{match.group(0)}' in {name}: an average hides the customers who fare worst; "
-                    "set a threshold per encounter and a share that must meet it (`target`)",
-                    f"{name} 中的“{match.group(0)}”以平均数为目标，会掩盖体验最差的客户；"
-                    "请对每次服务设定阈值，并用 target 规定达标比例",
-                )
+            average = average_target(getattr(std, name) or "", numeric and name == "what")
+            if average:
+                found.append((name, average))
                 break
+        promise = average_target(std.customer_text or "", False)  # a separate audience
+        if promise:
+            found.append(("customer_text", promise))
+        for name, average in found:
+            yield Hit(
+                (*path, name),
+                f"'{average}' in {name}: an average hides the customers who fare worst; "
+                "set a threshold per encounter and a share that must meet it (`target`)",
+                f"{name} 中的“{average}”以平均数为目标，会掩盖体验最差的客户；"
+                "请对每次服务设定阈值，并用 target 规定达标比例",
+            )
         if std.measure and std.measure.aggregate in ("mean", "median"):
             yield Hit(
                 (*path, "measure", "aggregate"),
@@ -193,179 +343,3 @@ def average_as_target(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
                 "use `each` with a `target` share",
                 f"`aggregate: {std.measure.aggregate}` 以平均数为目标；请改为 each 并用 target 规定达标比例",
             )
-
-
-def _importance(factors: list[Factor]) -> dict[str, float]:
-    """Importance on one 0–1 scale: a file using only 0–1 keeps it, else 1–5 is divided by 5."""
-    known = [f.importance for f in factors if f.importance is not None]
-    scale = 1.0 if known and max(known) <= 1 else 5.0
-    return {f.id: f.importance / scale for f in factors if f.importance is not None}
-
-
-MANY = 3  # standards on a less important factor that show the detail went to the easy points
-
-
-@rule("P4", "more-detail-is-better", title="The more detailed the better", zh="标准越细致越好")
-def more_detail_is_better(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A step is buried in standards, or detail goes to easy factors while key ones have none.
-
-    ## What it checks
-    - a step with more standards than `max-standards-per-step` (default 7);
-    - an important factor with no standard while a less important factor carries 3 or more
-      (避重就轻).
-
-    ## Why it matters
-    "The more detailed the better" (标准越细致越好) is the fourth pitfall: service cannot be
-    enumerated completely, and long lists drift to the easy points while dodging the
-    important ones. Staff remember a few standards that matter.
-
-    ## Bad
-    ```yaml
-    factors:
-      - {id: fix-first-time, name: 一次修好, importance: 5, evidence: …}   # no standard
-      - {id: uniform, name: 着装, importance: 2, evidence: …}              # 5 standards
-    ```
-
-    ## Good
-    ```yaml
-    # one standard on the uniform, two on fixing the fault the first time
-    ```
-    """
-    limit = settings.max_standards_per_step
-    for s, stage in enumerate(doc.stages):
-        for t, step in enumerate(stage.steps):
-            if len(step.standards) > limit:
-                yield Hit(
-                    ("stages", s, "steps", t, "standards"),
-                    f"step '{step.id}' has {len(step.standards)} standards (limit {limit}); "
-                    "keep the few that move satisfaction, or split the step",
-                    f"步骤 '{step.id}' 有 {len(step.standards)} 条标准（上限 {limit}）；"
-                    "保留真正影响满意度的几条，或拆分步骤",
-                )
-    counts = Counter(std.factor for _, _, _, std in doc.standards())
-    importance = _importance(doc.factors)
-    for i, factor in enumerate(doc.factors):
-        if counts[factor.id] or factor.id not in importance:
-            continue
-        detailed = [
-            other
-            for other in doc.factors
-            if counts[other.id] >= MANY and importance.get(other.id, 1.0) < importance[factor.id]
-        ]
-        if detailed:
-            other = max(detailed, key=lambda f: counts[f.id])
-            yield Hit(
-                ("factors", i),
-                f"important factor '{factor.id}' has no standard while less important "
-                f"'{other.id}' has {counts[other.id]}; put the detail where customers care",
-                f"重要的关键要素 '{factor.id}' 没有标准，而次要的 '{other.id}' 有 {counts[other.id]} 条；"
-                "避重就轻——请把标准放在客户最在意的地方",
-            )
-
-
-@rule(
-    "P5",
-    "standard-for-its-own-sake",
-    title="Standards for the sake of standards",
-    zh="为了标准而标准",
-)
-def standard_for_its_own_sake(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A standard serves no key factor, or its factor has neither importance nor evidence.
-
-    ## What it checks
-    Every standard names a `factor`, and that factor has an `importance` or `evidence`.
-
-    ## Why it matters
-    "Standards for the sake of standards" (为了"标准"而标准) is the fifth pitfall: a standard
-    that no customer-valued factor asks for costs training and inspection time and raises no
-    satisfaction.
-
-    ## Bad
-    ```yaml
-    - id: RH-09
-      what: 柜台笔筒摆放在右上角
-    ```
-
-    ## Good
-    ```yaml
-    - id: RH-09
-      factor: waiting
-      what: 取号后 15 分钟内开始办理
-    ```
-    """
-    for path, _, _, std in doc.standards():
-        if std.factor is None:
-            yield Hit(
-                path,
-                f"{std.id} serves no key factor; name the `factor` it turns into a standard, "
-                "or drop it",
-                f"标准 {std.id} 没有对应的关键要素；请用 factor 写明它服务于哪个要素，否则删除",
-            )
-            continue
-        factor = doc.factor(std.factor)
-        if factor is not None and factor.importance is None and not factor.evidence:
-            yield Hit(
-                (*path, "factor"),
-                f"factor '{factor.id}' of {std.id} has neither importance nor evidence; "
-                "show that customers value it",
-                f"标准 {std.id} 的关键要素 '{factor.id}' 既无重要度也无证据；请说明客户为何看重它",
-            )
-
-
-@rule(
-    "P6",
-    "customers-need-not-know",
-    title="Customers need not know the standard",
-    zh="标准没必要让客户知道",
-)
-def customers_need_not_know(doc: StandardFile, settings: Settings) -> Iterator[Hit]:
-    """A customer-facing standard is kept from customers without a stated reason.
-
-    ## What it checks
-    Standards with `customer_facing: true` that are not published (`published: false` on the
-    file or on the standard) and give no `unpublished_reason`.
-
-    ## Why it matters
-    "Customers need not know the standard" (标准没必要让客户知道) is the sixth pitfall: a
-    published promise lets customers hold staff to it and tells staff it matters.
-    `svcstd render promise` turns the published standards into the customer promise.
-
-    ## Bad
-    ```yaml
-    published: false
-    ...
-        customer_facing: true
-    ```
-
-    ## Good
-    ```yaml
-    published: true
-    ```
-    """
-    if doc.unpublished_reason:
-        return
-    hidden_by_file = []
-    for path, _, _, std in doc.standards():
-        if not std.customer_facing or doc.is_published(std) or std.unpublished_reason:
-            continue
-        if std.published is None:  # hidden by the file's `published: false`
-            hidden_by_file.append(std.id)
-            continue
-        yield Hit(
-            (*path, "published"),
-            f"customer-facing standard {std.id} is kept from customers; publish it "
-            "(`published: true`) or give `unpublished_reason`",
-            f"面向客户的标准 {std.id} 未向客户公开；请公开（published: true）或写明 unpublished_reason",
-            key=True,
-        )
-    if hidden_by_file:
-        count = len(hidden_by_file)
-        listed = ", ".join(hidden_by_file[:5]) + (" …" if count > 5 else "")
-        yield Hit(
-            ("published",),
-            f"`published: false` keeps {count} customer-facing standard{'s' * (count != 1)} "
-            f"({listed}) from customers; publish them or give `unpublished_reason`",
-            f"`published: false` 使 {count} 条面向客户的标准（{listed}）未向客户公开；"
-            "请公开，或写明 unpublished_reason",
-            key=True,
-        )
