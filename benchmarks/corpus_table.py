@@ -4,7 +4,7 @@ Precision (findings that point at a planted flaw) and recall (planted flaws caug
 the overall share of false alarms, and which well-written files are not clean. `--details`
 lists every false alarm and every missed flaw, which is where to look before changing a rule.
 
-    .venv/bin/python benchmarks/corpus_table.py [--details]
+    .venv/bin/python benchmarks/corpus_table.py [--details] [--corpus tests/corpus-holdout]
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from tests.corpus_eval import evaluate, table
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list false alarms and misses")
+    parser.add_argument("--corpus", type=Path, help="another corpus folder with a manifest.yaml")
     args = parser.parse_args()
-    outcome = evaluate()
+    outcome = evaluate(args.corpus) if args.corpus else evaluate()
     print(table(outcome))
     if args.details:
         print("\nFalse alarms:")

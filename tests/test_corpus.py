@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -22,11 +23,36 @@ RECALL = dict.fromkeys(MEASURED, 0.95)
 # one needs more than counts and importance; until then the bar is what the rule meets.
 PRECISION["P4"] = 0.90
 FALSE_ALARM_SHARE = 0.03
+# The held-out corpus (tests/corpus-holdout/) was written later, blind to the rules and to the
+# first corpus, to see whether the rules generalise. Its one disputed finding: P6 reports a
+# vague customer promise where the standard has a figure (phone-shop PS-02 'quickly' against
+# ≤ 8 min), which its manifest lists as C2 only; the first corpus lists such promises as both.
+HOLDOUT = Path(__file__).resolve().parent / "corpus-holdout"
+HOLDOUT_PRECISION = {**PRECISION, "P6": 0.80}
 
 
 @pytest.fixture(scope="module")
 def outcome() -> Outcome:
     return evaluate()
+
+
+@pytest.fixture(scope="module")
+def holdout() -> Outcome:
+    return evaluate(HOLDOUT)
+
+
+@pytest.mark.parametrize("rule", MEASURED)
+def test_rule_precision_and_recall_on_the_held_out_corpus(holdout: Outcome, rule: str) -> None:
+    row = holdout.row(rule)
+    if row["precision"] is not None:
+        assert row["precision"] >= HOLDOUT_PRECISION[rule], row
+    if row["recall"] is not None:
+        assert row["recall"] >= RECALL[rule], row
+
+
+def test_held_out_false_alarms_are_rare_and_clean_files_clean(holdout: Outcome) -> None:
+    assert holdout.false_alarm_share <= FALSE_ALARM_SHARE
+    assert holdout.clean_files and not holdout.unclean
 
 
 @pytest.mark.parametrize("rule", MEASURED)

@@ -240,7 +240,7 @@ def _contradicts(doc: StandardFile, std: Standard) -> float | None:
 
 # An average: 平均, 均值 and the 均 compounds (日均, 月均, 人均 …), average/mean/median in any form.
 AVERAGE = Bilingual(
-    r"平均|均值|(?<![每各所全凡都])[日周月年季人户件单次]均(?![应须可需要为不已能有在匀衡等摊分配设])",
+    r"平均|均值|(?<![每各所全凡都])[日周月年季人户件单次案笔票台]均(?![应须可需要为不已能有在匀衡等摊分配设])",
     r"\b(?:averag(?:e|es|ed|ing)|medians?|on average)\b"
     r"|\bmean (?:time|wait|waiting|duration|score|rating|value|response|handling|queue)",
 )

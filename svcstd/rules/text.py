@@ -80,6 +80,7 @@ QUANTITY = Lazy(
 # Look like quantities but are not measures: 一次性, 每一位, a year (2025 年), 3 号窗口.
 NOT_QUANTITY = Lazy(
     r"(?:每|任何|任一)?一(?:次|位|个|名|件|项|条|种|单|人|下)|\b\d{4}\s*年|(?<!\d)\d{4}(?!\d)"
+    r"|第一时间|一时"  # idioms with a numeral: "at once", "for a moment"
 )
 
 
