@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from svcstd import render as render_module
+from svcstd.render import sandbox as render_module
 from svcstd.errors import SvcstdError
 from svcstd.loading import load_standard
 from svcstd.render import build_view, render_user_template
