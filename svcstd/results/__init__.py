@@ -23,8 +23,9 @@ from svcstd.results.judge import (
     parse_date,
 )
 from svcstd.results.layout import parse_column_options
-from svcstd.results.read import Observation, Registry, observations, read_results
+from svcstd.results.read import Observation, observations, read_results
 from svcstd.results.records import META_KEEP, Batch, ReadOptions, Reject, SourceInfo
+from svcstd.results.registry import Registry
 
 __all__ = [
     "BLANK",
