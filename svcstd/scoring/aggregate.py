@@ -9,10 +9,11 @@ The definitions (docs/design.md, "Scoring"):
 - nothing is lost: every entry is blank, not applicable, unknown, unreadable, an identical
   duplicate (counted once), a conflicting duplicate (every copy rejected) or scored.
 
-`add` keeps, per batch, only the entries that can count (results of known standards, and
-blank or unreadable red lines) in an append-only log of three small ints each; `finish` does
-the per-inspection work once, over the whole log, with NumPy (sorting to settle duplicates,
-`bincount` for the sums), so rows grouped by inspection or scattered cost the same.
+`add` appends each batch to a log: a 4-byte code per entry, and one small record per segment
+of rows (an inspection, a file, a first row, a step, a length: a run of long rows, or one wide
+row). `finish` does the per-inspection work once, over the whole log, with NumPy (one sort
+shows whether any duplicate needs settling, `bincount` sums the weights), so rows grouped by
+inspection or scattered cost the same.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from svcstd.scoring.options import MAX_KEPT, ScoreOptions
 from svcstd.scoring.report import Duplicate, Report
 
 NO_META = np.iinfo(np.uint32).max
+SUM_SLICE = 1 << 20  # entries whose weights are summed together in finish()
 Ints = npt.NDArray[np.signedinteger[Any]]  # int32 or int64 columns of the entry log
 
 
@@ -60,6 +62,43 @@ class Scored:
     entry_inspection: Ints
     entry_standard: Ints
     entry_verdict: Ints
+
+
+@dataclass
+class Logged:
+    """One batch in the scorer's log: a code per entry (4 bytes), and the segments of rows the
+    entries came from (an inspection, a file, a first row, a step and a length each)."""
+
+    codes: npt.NDArray[np.int32]
+    inspections: npt.NDArray[np.int32]
+    lengths: npt.NDArray[np.int32]
+    first_rows: npt.NDArray[np.int64]
+    steps: npt.NDArray[np.int8]
+    files: npt.NDArray[np.int32]
+
+
+class Segments:
+    """Where logged entries came from: entry number → (file, row), for the few a report lists."""
+
+    def __init__(self, log: list[Logged]) -> None:
+        def joined(name: str) -> Ints:
+            parts = [getattr(part, name) for part in log]
+            result: Ints = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            return result
+
+        lengths = joined("lengths").astype(np.int64)
+        self.starts = np.cumsum(lengths) - lengths
+        self.first_rows, self.steps, self.files = (
+            joined("first_rows"),
+            joined("steps"),
+            joined("files"),
+        )
+
+    def of(self, entry: int) -> tuple[int, int]:
+        segment = int(np.searchsorted(self.starts, entry, side="right")) - 1
+        offset = entry - int(self.starts[segment])
+        row = int(self.first_rows[segment]) + offset * int(self.steps[segment])
+        return int(self.files[segment]), row
 
 
 class Scorer:
@@ -81,11 +120,10 @@ class Scorer:
         self.reject_reasons: Counter[str] = Counter()
         self.row_rejects: Counter[str] = Counter()  # malformed and missing-id rows
         self.counts = np.zeros(0, dtype=np.int64)  # entries per reading code
-        self.log: list[tuple[Ints, Ints, Ints]] = []  # (inspection, code, file << 32 | row)
+        self.log: list[Logged] = []
         self.first_meta = np.zeros(0, dtype=np.uint32)
         self.inconsistent: set[int] = set()
         self.inconsistent_example = ""
-        self._keep = np.zeros(0, dtype=np.bool_)
 
     # -- reading
 
@@ -99,35 +137,36 @@ class Scorer:
         if not batch.codes:
             return
         self._grow()
-        codes = np.array(batch.codes, dtype=np.int64)
+        codes = np.array(batch.codes, dtype=np.int32)
         lengths = np.array(batch.run_lengths, dtype=np.int64)
         runs = np.array(batch.run_inspections, dtype=np.int64)
-        inspections = np.repeat(runs, lengths)
         self.counts += np.bincount(codes, minlength=len(self.counts))
         self._note_meta(runs, np.array(batch.run_metas, dtype=np.uint32), lengths, batch)
-        keep = self._keep[codes] & (inspections > 0)
-        rows = np.array(batch.rows, dtype=np.int64)[keep] | (batch.file_index << 32)
-        self.log.append((inspections[keep].astype(np.int32), codes[keep].astype(np.int32), rows))
+        # where the entries came from, as segments of rows with a constant step: a run of long
+        # rows (step 1) or the cells of one wide row (step 0), split where rows were left out
+        rows = np.array(batch.rows, dtype=np.int64)
+        step = 0 if batch.source.shape == "wide" else 1
+        breaks = np.zeros(len(rows), dtype=np.bool_)
+        breaks[np.cumsum(lengths) - lengths] = True
+        breaks[1:] |= rows[1:] - rows[:-1] != step
+        starts = np.flatnonzero(breaks)
+        self.log.append(
+            Logged(
+                codes=codes,
+                inspections=np.repeat(runs, lengths)[starts].astype(np.int32),
+                lengths=np.diff(np.append(starts, len(rows))).astype(np.int32),
+                first_rows=rows[starts].astype(np.int64),
+                steps=np.full(len(starts), step, dtype=np.int8),
+                files=np.full(len(starts), batch.file_index, dtype=np.int32),
+            )
+        )
 
     def _grow(self) -> None:
         """Extend the per-code and per-inspection tables to what the reader has seen since."""
         readings = self.catalog.readings
         if len(self.counts) < len(readings):
-            standards = self.catalog.standards
-            extra = readings[len(self.counts) :]
-            self.counts = np.concatenate([self.counts, np.zeros(len(extra), dtype=np.int64)])
-            keep = [
-                reading.standard >= 0
-                and (
-                    reading.verdict in (PASS, FAIL, NA)
-                    or (
-                        reading.verdict in (BLANK, UNREADABLE)
-                        and standards[reading.standard].critical
-                    )
-                )
-                for reading in extra
-            ]
-            self._keep = np.concatenate([self._keep, np.array(keep, dtype=np.bool_)])
+            more = np.zeros(len(readings) - len(self.counts), dtype=np.int64)
+            self.counts = np.concatenate([self.counts, more])
         wanted = len(self.registry.inspections)
         if len(self.first_meta) < wanted:
             grown = np.full(max(wanted, 2 * len(self.first_meta)), NO_META, dtype=np.uint32)
@@ -182,14 +221,17 @@ class Scorer:
         critical = np.array([info.critical for info in standards], dtype=np.bool_)
         count = len(standards)
 
-        # the log as three columns, 16 bytes an entry; every array below is freed when done
-        inspection, code, where = (self._column(column) for column in range(3))
+        # the log as columns, one entry each; every array below is freed when done
+        code = self._joined("codes")
+        inspection = np.repeat(self._joined("inspections"), self._joined("lengths"))
+        where = Segments(self.log)
         self.log = []
         standard, verdict = std_of[code], verdict_of[code]
+        known = (standard >= 0) & (inspection > 0)  # a standard being scored, an inspection
         key = inspection.astype(np.int64) * count + standard
 
         # one result per inspection and standard: identical copies count once, others are rejected
-        scored = (verdict == PASS) | (verdict == FAIL) | (verdict == NA)
+        scored = known & ((verdict == PASS) | (verdict == FAIL) | (verdict == NA))
         kept, dropped, duplicates, duplicate_count, conflicting = self._settle(
             scored, key, code, where, standard
         )
@@ -199,20 +241,24 @@ class Scorer:
 
         # red lines present but blank, unreadable or in conflict, with no result: incomplete
         numbers = len(self.registry.inspections)
-        kept_keys = key[kept]
+        kept_keys = key[kept] if len(dropped) else np.zeros(0, dtype=np.int64)
         conflicted = dropped[~_among(key[dropped], kept_keys)] if len(dropped) else dropped
         open_red = np.concatenate(
             [
-                np.flatnonzero((verdict == BLANK) | (verdict == UNREADABLE)),
+                np.flatnonzero(
+                    known & ((verdict == BLANK) | (verdict == UNREADABLE)) & critical[standard]
+                ),
                 conflicted[critical[standard[conflicted]]],
             ]
         )
+        if len(open_red) and not len(kept_keys):
+            kept_keys = key[kept]
         unresolved = open_red[~_among(key[open_red], kept_keys)] if len(open_red) else open_red
         open_inspections, open_standards_of = inspection[unresolved], standard[unresolved]
         # red lines some inspections did not include at all
-        red_keys = np.unique(key[critical[standard]])
+        red_keys = np.unique(key[known & critical[standard]])
         with_red = np.bincount(red_keys % count if count else red_keys, minlength=count)
-        del key, kept_keys, red_keys
+        del key, kept_keys, red_keys, known
 
         # per inspection sums over the kept results
         k_insp, k_std, k_verdict = inspection[kept], standard[kept], verdict[kept]
@@ -220,13 +266,17 @@ class Scorer:
         na_pass = self.options.na_as == "pass"
         passed = (k_verdict == PASS) | ((k_verdict == NA) & na_pass)
         failed = k_verdict == FAIL
-        weights = weight[k_std]
-        weight_passed = np.bincount(
-            k_insp, weights=np.where(passed, weights, 0.0), minlength=numbers
-        )
-        weights[~(passed | failed)] = 0.0  # now the weight of each applicable result
-        weight_applicable = np.bincount(k_insp, weights=weights, minlength=numbers)
-        del weights
+        # summed a slice at a time: a float per entry for the whole log would double the peak
+        weight_passed = np.zeros(numbers)
+        weight_applicable = np.zeros(numbers)
+        for start in range(0, len(k_insp), SUM_SLICE):
+            part = slice(start, start + SUM_SLICE)
+            weights = weight[k_std[part]]
+            weight_passed += np.bincount(
+                k_insp[part], weights=np.where(passed[part], weights, 0.0), minlength=numbers
+            )
+            weights[~(passed[part] | failed[part])] = 0.0  # the weight of an applicable result
+            weight_applicable += np.bincount(k_insp[part], weights=weights, minlength=numbers)
         red = np.bincount(k_insp[failed & critical[k_std]], minlength=numbers) > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             score = np.where(
@@ -276,15 +326,14 @@ class Scorer:
             },
         )
 
-    def _column(self, column: int) -> Ints:
-        """One column of the entry log, in one array."""
-        if not self.log:
-            return np.zeros(0, dtype=np.int64)
-        joined: Ints = np.concatenate([part[column] for part in self.log])
+    def _joined(self, name: str) -> Ints:
+        """One column of the log, in one array."""
+        parts = [getattr(part, name) for part in self.log]
+        joined: Ints = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
         return joined
 
     def _settle(
-        self, scored: npt.NDArray[np.bool_], key: Ints, code: Ints, where: Ints, standard: Ints
+        self, scored: npt.NDArray[np.bool_], key: Ints, code: Ints, where: Segments, standard: Ints
     ) -> tuple[npt.NDArray[np.bool_], Ints, list[Duplicate], int, int]:
         """Which entries are kept (one per inspection and standard), the entries dropped, the
         duplicates listed for the report, how many duplicates and conflicting entries."""
@@ -307,17 +356,18 @@ class Scorer:
         standards = self.catalog.standards
         first_of_group = np.flatnonzero(np.concatenate([[True], ~repeat]))
         for position in np.flatnonzero(later_copy)[:MAX_KEPT].tolist():
-            entry = order[position]
-            first = order[first_of_group[group[position]]]
+            entry = int(order[position])
+            first = int(order[first_of_group[group[position]]])
+            (file, row), (first_file, first_row) = where.of(entry), where.of(first)
             duplicates.append(
                 Duplicate(
-                    file=self._file(int(where[entry]) >> 32),
-                    row=int(where[entry]) & 0xFFFFFFFF,
+                    file=self._file(file),
+                    row=row,
                     inspection=inspections[int(key[entry]) // len(standards)],
                     standard=standards[int(standard[entry])].id,
                     value=shown(readings[int(code[entry])].raw),
-                    first_file=self._file(int(where[first]) >> 32),
-                    first_row=int(where[first]) & 0xFFFFFFFF,
+                    first_file=self._file(first_file),
+                    first_row=first_row,
                 )
             )
         conflicting = np.flatnonzero(conflict)
@@ -330,20 +380,20 @@ class Scorer:
         return kept, dropped, duplicates, int(later_copy.sum()), int(conflict.sum())
 
     def _reject_conflict(
-        self, entries: list[int], key: Ints, code: Ints, where: Ints, standard: Ints
+        self, entries: list[int], key: Ints, code: Ints, where: Segments, standard: Ints
     ) -> None:
         readings = self.catalog.readings
         standard_id = self.catalog.standards[int(standard[entries[0]])].id
         inspection = self.registry.inspections[int(key[entries[0]]) // len(self.catalog.standards)]
         described = "; ".join(
-            f"{shown(readings[int(code[entry])].raw) or '(blank)'} at row {int(where[entry]) & 0xFFFFFFFF}"
+            f"{shown(readings[int(code[entry])].raw) or '(blank)'} at row {where.of(entry)[1]}"
             for entry in entries
         )
         for entry in entries:
             self._reject(
                 Reject(
-                    self._file(int(where[entry]) >> 32),
-                    int(where[entry]) & 0xFFFFFFFF,
+                    self._file(where.of(entry)[0]),
+                    where.of(entry)[1],
                     f"conflicting duplicate: inspection {inspection} has different results "
                     f"for {standard_id} ({described})",
                     inspection=inspection,
