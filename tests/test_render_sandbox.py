@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from svcstd.render import sandbox as render_module
 from svcstd.errors import SvcstdError
 from svcstd.loading import load_standard
 from svcstd.render import build_view, render_user_template
+from svcstd.render import sandbox as render_module
 
 DATA = Path(__file__).parent / "data" / "render"
 
