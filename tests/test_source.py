@@ -501,3 +501,17 @@ def test_schema_messages_stay_on_one_line() -> None:
     assert [f.rule for f in loaded.findings] == ["S2", "S2", "S2"]
     assert all("\n" not in f.message and "\t" not in f.message for f in loaded.findings)
     assert "名\\n称" in messages(loaded)
+
+
+def test_a_flood_of_flow_collections_is_refused_before_libyaml_builds_them() -> None:
+    # 1,600 lines of 63 nested mappings: libyaml would build 100,800 nodes first (seconds, and
+    # a gigabyte for a full 4 MiB file); refused at the opener past the limit instead
+    line = "  k: " + "{a: " * 63 + "x" + "}" * 63 + "\n"
+    text = HEAD + "stuff:\n" + line * 1600
+    started = time.perf_counter()
+    with pytest.raises(
+        SourceError, match=r"more than 100,000 \{…\} and \[…\] collections"
+    ) as caught:
+        parse(text)
+    assert time.perf_counter() - started < 2
+    assert caught.value.line == 3 + 1 + 1 + 100_000 // 63  # the line holding opener 100,001
