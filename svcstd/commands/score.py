@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from svcstd.results import Catalog, ReadOptions, SourceInfo
     from svcstd.scoring import Report, ScoreOptions
 
-SCORE_FORMATS = ("table", "json", "csv", "md", "html")
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
 PIPE_WIDTH = 120  # columns of the table when it is not shown on a terminal
 PROGRESS_BYTES = 32 * 1024 * 1024  # show a progress bar on a terminal above this input size
@@ -179,7 +178,7 @@ def _load(path: Path) -> Any:
 
 def _score_format(output_format: str | None, output: Path | None) -> str:
     named = check_suffix(output, SUFFIX_FORMATS, "a score report") if output else None
-    return output_format or named or "table"  # the CLI accepts only SCORE_FORMATS
+    return output_format or named or "table"  # the CLI accepts only the score formats
 
 
 def _emit(
