@@ -27,10 +27,11 @@ CUSTOMER_VOICE = Bilingual(
 # A business target: what the company wants from the customer, not what the customer values.
 BUSINESS_TARGET = Bilingual(
     r"销量|销售|营收|收入|业绩|利润|转化率|成交|办理量|业务量|产能|人效|坪效|客单价|交叉销售|营销|"
-    r"续保|续约|续费|复购|留存率|渗透率|开卡|激活率|"
+    r"续保|续约|续费|复购|留存率|渗透率|开卡|激活率|经营计划|年度计划|经营目标|公司目标|"
     r"推荐办理|推荐.{0,6}(?:合约|套餐|产品|理财|信用卡)|考核指标|创收|揽收量|预算|人均处理|每人每[天日班]",
     r"\b(?:sales|revenue|upsell\w*|cross-sell\w*|conversion|productivity|profit\w*|margin|KPIs?"
-    r"|renewal rate|retention rate|take-up|repeat purchase\w*"
+    r"|renewal rate|retention rate|take-up|repeat purchase\w*|business plan|(?:company|corporate|"
+    r"annual|sales|plan) targets?|trips per \w+"
     r"|attach rate|basket size|per hour|throughput|income|budget\w*|staffing allocat\w*"
     r"|per (?:officer|agent|adviser|advisor|staff|employee|head))\b",
 )
@@ -67,11 +68,12 @@ HIDE_FROM_CUSTOMERS = Bilingual(
     r"免得|以免|据此|拿.{0,12}(?:投诉|要求|说事|索赔)|追究|索赔|抬高.{0,4}期望|"
     r"提高.{0,4}期望|没必要|不必|无需|不需要|用不着|内部考核|内部掌握|仅供内部|内部使用|"
     r"仅作.{0,4}内部|对内不对外|不对外|担责|追责|当作承诺|当成承诺|"
-    r"(?:不关心|不在乎|不在意|不会看|不看).{0,6}(?:标准|指标|规定)",
+    r"(?:不关心|不在乎|不在意|不会看|不看).{0,6}(?:标准|指标|规定)|招来投诉|引来投诉|惹来投诉|引发投诉",
     r"\b(?:hold (?:us|the company|staff|the branch) (?:to|accountable)|held to|used? against"
     r"|against us|compensation claims?|claims? against|rais(?:e|ing) (?:customer |their )?expectations"
     r"|need not|needn't|no need|don't need|do not need|internal(?: use)? only|for internal"
-    r"|internal target|liabilit\w*"
+    r"|internal target|liabilit\w*|invite complaints?|(?:lead|leads) to complaints?"
+    r"|complain\w* (?:whenever|when|if|each time) we"
     r"|(?:care|cares|interested) (?:about|in) [^.;]{1,60}?,? not (?:about |in )?(?:the |our )?"
     r"(?:standards?|targets?|timescales?)"
     r"|(?:don't|do not|doesn't|does not|won't|will not) (?:care|read|look) (?:about |at )?"
