@@ -36,6 +36,19 @@ RESULTS = (
 )
 
 
+def run_into(stdout: int, args: list[object]) -> subprocess.CompletedProcess[str]:
+    """The real command with its standard output on the file descriptor `stdout`."""
+    return subprocess.run(
+        [sys.executable, "-m", "svcstd", *map(str, args)],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -145,15 +158,7 @@ def test_stdout_on_a_full_device(tmp_path: Path, args: list[object]) -> None:
     results = write(tmp_path / "r.csv", RESULTS)
     args = [results if a == "RESULTS" else a for a in args]
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "svcstd", *map(str, args)],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env={**os.environ, "NO_COLOR": "1"},
-            timeout=120,
-        )
+        result = run_into(full.fileno(), args)
     assert result.returncode == 2, result.stderr
     assert result.stderr == "svcstd: cannot write the output: No space left on device\n"
 
@@ -174,15 +179,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[object]) -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)  # every write now fails with EPIPE
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "svcstd", *map(str, args)],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env={**os.environ, "NO_COLOR": "1"},
-            timeout=120,
-        )
+        result = run_into(write_end, args)
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (0, "")
