@@ -172,3 +172,10 @@ def test_a_middle_row_naming_another_site_is_noticed_anywhere_in_the_file(tmp_pa
     _, report, _ = score_json(write(tmp_path, "\n".join(lines) + "\n"))
     [warning] = [w for w in report["warnings"] if "disagree" in w]
     assert warning.startswith("1 inspections have rows that disagree") and "J-5000" in warning
+
+
+def test_thousands_of_different_unknown_ids_are_all_counted(tmp_path):
+    lines = ["inspection,standard,result", *(f"J-{n},ZZ-{n},pass" for n in range(3000))]
+    lines += [f"K-{n},A-01,pass" for n in range(100)]
+    ran = svcstd("score", write(tmp_path, "\n".join(lines) + "\n"), "--standard", MINI)
+    assert ran.returncode == 2 and "only 100 of 3,100 results name a standard" in ran.stderr

@@ -35,6 +35,7 @@ from svcstd.results.workbook import open_sheet
 SNIFF_BYTES = 64 * 1024
 MAX_CSV_BYTES = 16 << 30  # a results file larger than this is a mistake, not a day's work
 MATCH_CHECK_ENTRIES = 1000  # entries read before a file that matches no standard is refused
+MAX_NAMED = 1000  # distinct unknown standard ids counted, to name the commonest in an error
 NUMERIC_ID = re.compile(r"\d+\.\d+")
 
 
@@ -122,6 +123,7 @@ class _FileReader:
         # the last run of rows read, while no row without an id has needed it (see _block_above)
         self.tail: tuple[list[list[str]], int, int] | None = None
         self.unknown: Counter[str] = Counter()
+        self.unknown_total = 0
         self.matched = 0
         self.merged: list[tuple[int, int, int, int]] = []
         self.merged_values: dict[tuple[int, int], str] = {}
@@ -205,7 +207,7 @@ class _FileReader:
     def _check_matches(self, final: bool) -> None:
         """A file whose entries (almost) never name a standard was scored against the wrong
         standard: an error naming the ids it has, not an empty report."""
-        unknown = sum(self.unknown.values())
+        unknown = self.unknown_total
         seen = unknown + self.matched
         if not seen or (not final and seen < MATCH_CHECK_ENTRIES) or self.matched * 2 >= seen:
             return
@@ -488,9 +490,9 @@ class _FileReader:
             if reading.verdict == UNREADABLE:
                 reason = f"unreadable value: {reason}"
             elif reading.label:
-                self.unknown[reading.label] += (
-                    1 if len(self.unknown) < 1000 or reading.label in self.unknown else 0
-                )
+                self.unknown_total += 1
+                if reading.label in self.unknown or len(self.unknown) < MAX_NAMED:
+                    self.unknown[reading.label] += 1  # the ids named in the error, bounded
             batch.rejects.append(
                 Reject(
                     batch.source.file,
